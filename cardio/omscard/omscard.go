@@ -161,10 +161,12 @@ func isNotHere(err error) bool {
 // tells the record's full length from its TLV header, and exactly the missing bytes are
 // then read, by offset, in chunks (or in one extended-length read).
 func readRecordFile(c *apdu.Client, extended bool, usedExtended *bool) ([]byte, error) {
-	data, _, err := c.ReadBinary(0, apdu.MaxShortNe)
+	asked := apdu.MaxShortNe
+	data, status, err := c.ReadBinary(0, asked)
 	if errors.Is(err, apdu.ErrWrongLength) {
 		// A card that refuses Le=256 on a shorter file: read just the header first.
-		data, _, err = c.ReadBinary(0, 8)
+		asked = 8
+		data, status, err = c.ReadBinary(0, asked)
 	}
 	if err != nil {
 		return nil, err
@@ -180,6 +182,10 @@ func readRecordFile(c *apdu.Client, extended bool, usedExtended *bool) ([]byte, 
 	if len(data) >= total {
 		return data[:total:total], nil
 	}
+	if status == apdu.SWEndOfFile || len(data) < asked {
+		// The card has told us the file ended here.
+		return nil, fmt.Errorf("%d of %d bytes: %w", len(data), total, ErrFileTruncated)
+	}
 	file := make([]byte, 0, total)
 	file = append(file, data...)
 	for len(file) < total {
@@ -189,11 +195,12 @@ func readRecordFile(c *apdu.Client, extended bool, usedExtended *bool) ([]byte, 
 			*usedExtended = true
 		}
 		chunk, _, err := c.ReadBinary(len(file), n)
+		if errors.Is(err, apdu.ErrWrongP1P2) || err == nil && len(chunk) == 0 {
+			// Offset beyond the end of the EF (ISO/IEC 7816-4 §11.2.3: 6B00).
+			return nil, fmt.Errorf("%d of %d bytes: %w", len(file), total, ErrFileTruncated)
+		}
 		if err != nil {
 			return nil, err
-		}
-		if len(chunk) == 0 {
-			return nil, fmt.Errorf("%d of %d bytes read: %w", len(file), total, ErrFileTruncated)
 		}
 		file = append(file, chunk...)
 	}

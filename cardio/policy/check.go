@@ -60,7 +60,7 @@ func (p *Policy) Validate(today Date) []*FieldError {
 	case SexUnknown:
 		add(required("sex", ""))
 	default:
-		add(&FieldError{Field: "sex", Code: "sex.invalid", Params: map[string]string{"got": o.Sex.String()}})
+		add(fieldError("sex", "sex.invalid", map[string]string{"got": o.Sex.String()}))
 	}
 	if o.BirthDate.IsZero() {
 		add(required("birth_date", ""))
@@ -100,18 +100,39 @@ func (p *Policy) Validate(today Date) []*FieldError {
 	return errs
 }
 
+// checkMessagesEN holds the English templates of the codes this file produces; the
+// catalogues assets/i18n/policy.*.json carry the same keys with the "validate." prefix
+// (a test keeps them equal). {field} is the field's JSON name, which the CLI and GUI
+// replace with the translated "field.<name>".
+var checkMessagesEN = map[string]string{
+	"field.required": "{field}: required field is missing",
+	"sex.invalid":    "sex: byte {got} is neither 01 (male) nor 02 (female)",
+	"date.invalid":   "{field}: {got} is not a calendar date",
+	"date.future":    "{field}: {got} is in the future",
+	"date.too_early": "{field}: {got} is before 1900",
+	"date.before":    "{field}: {got} is earlier than {other_field} {other}",
+}
+
+func fieldError(field, code string, params map[string]string) *FieldError {
+	if params == nil {
+		params = map[string]string{}
+	}
+	params["field"] = field
+	return &FieldError{Field: field, Code: code, Params: params}
+}
+
 func required(field, value string) error {
 	if value != "" {
 		return nil
 	}
-	return &FieldError{Field: field, Code: "field.required"}
+	return fieldError(field, "field.required", nil)
 }
 
 func calendar(field string, d Date) error {
 	if d.Valid() {
 		return nil
 	}
-	return &FieldError{Field: field, Code: "date.invalid", Params: map[string]string{"got": d.Russian()}}
+	return fieldError(field, "date.invalid", map[string]string{"got": d.Russian()})
 }
 
 func pastDate(field string, d, today Date) error {
@@ -119,10 +140,10 @@ func pastDate(field string, d, today Date) error {
 		return err
 	}
 	if today.Before(d) {
-		return &FieldError{Field: field, Code: "date.future", Params: map[string]string{"got": d.Russian()}}
+		return fieldError(field, "date.future", map[string]string{"got": d.Russian()})
 	}
 	if d.Before(earliestDate) {
-		return &FieldError{Field: field, Code: "date.too_early", Params: map[string]string{"got": d.Russian()}}
+		return fieldError(field, "date.too_early", map[string]string{"got": d.Russian()})
 	}
 	return nil
 }
@@ -133,6 +154,6 @@ func order(firstField string, first Date, secondField string, second Date) error
 	if first.IsZero() || second.IsZero() || !first.Valid() || !second.Valid() || !second.Before(first) {
 		return nil
 	}
-	return &FieldError{Field: secondField, Code: "date.before", Params: map[string]string{
-		"got": second.Russian(), "other_field": firstField, "other": first.Russian()}}
+	return fieldError(secondField, "date.before", map[string]string{
+		"got": second.Russian(), "other_field": firstField, "other": first.Russian()})
 }

@@ -25,6 +25,23 @@ import (
 var DefaultATR = []byte{0x3B, 0xF7, 0x13, 0x00, 0x00, 0x81, 0x31, 0xFE, 0x45,
 	0x46, 0x4F, 0x4D, 0x53, 0x4F, 0x4D, 0x53, 0xA9}
 
+// ExtendedATR has DefaultATR's interface bytes and compact-TLV historical bytes that
+// advertise extended Lc and Le fields: category 80, card capabilities 73 whose third
+// byte has bit 0x40 set (ISO/IEC 7816-4 §8.1.1.2.7). Cards built with ExtendedLength
+// and no ATR of their own get it, so readers know they may send extended APDUs.
+var ExtendedATR = withTCK([]byte{0x3B, 0xF5, 0x13, 0x00, 0x00, 0x81, 0x31, 0xFE, 0x45,
+	0x80, 0x73, 0x80, 0x21, 0x40})
+
+// withTCK appends the check byte TCK: the XOR of T0 up to the last byte before it
+// (ISO/IEC 7816-3 §8.2.5).
+func withTCK(atr []byte) []byte {
+	var x byte
+	for _, b := range atr[1:] {
+		x ^= b
+	}
+	return append(atr, x)
+}
+
 // ErrRemoved is returned by Transmit once the card has been pulled (fault mode
 // RemoveAfter, or [Card.Remove]): the reader sees the card gone mid-exchange.
 var ErrRemoved = errors.New("virtual card removed")
@@ -349,7 +366,10 @@ type Layout struct {
 	// ExtendedLength makes the card accept extended-length APDUs (ISO/IEC 7816-4 §5.1);
 	// advertise it in the ATR's card capabilities too, or readers will not use it.
 	ExtendedLength bool
-	Faults         Faults
+	// NoRootDF puts FOMS_ID and FOMS_INS directly under the MF, as on card families
+	// that readers must select without foms_root (oms-card-format.md §1).
+	NoRootDF bool
+	Faults   Faults
 }
 
 // InsurerEF is one insurer record file.
@@ -366,12 +386,19 @@ const FirstInsurerFID uint16 = 0x0202
 // insurers is a card without the OMS application: SELECT by name answers 6A82.
 func New(l Layout) *Card {
 	atr := l.ATR
-	if len(atr) == 0 {
+	switch {
+	case len(atr) > 0:
+	case l.ExtendedLength:
+		atr = ExtendedATR
+	default:
 		atr = DefaultATR
 	}
 	mf := newDF(fidMF, "")
 	if l.Owner != nil || len(l.Insurers) > 0 {
-		root := mf.add(newDF(fidRoot, omscard.DFRoot))
+		root := mf
+		if !l.NoRootDF {
+			root = mf.add(newDF(fidRoot, omscard.DFRoot))
+		}
 		owner := root.add(newDF(fidOwnerDF, omscard.DFOwner))
 		if l.Owner != nil {
 			owner.add(&file{fid: omscard.EFOwner, data: append([]byte(nil), l.Owner...)})

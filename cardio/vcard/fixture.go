@@ -37,8 +37,10 @@ type Fixture struct {
 	// NoApplication makes a card without the OMS application (a bank card, a token).
 	NoApplication bool `json:"no_application,omitempty"`
 	// ExtendedLength makes the card accept extended-length APDUs.
-	ExtendedLength bool          `json:"extended_length,omitempty"`
-	Faults         FixtureFaults `json:"faults,omitempty"`
+	ExtendedLength bool `json:"extended_length,omitempty"`
+	// NoRootDF leaves out foms_root: FOMS_ID and FOMS_INS sit directly under the MF.
+	NoRootDF bool          `json:"no_root_df,omitempty"`
+	Faults   FixtureFaults `json:"faults,omitempty"`
 }
 
 // FixtureFile is one raw file of a fixture.
@@ -99,7 +101,7 @@ func ParseFixture(data []byte, dir string) (Layout, error) {
 	if err := dec.Decode(&f); err != nil {
 		return Layout{}, fmt.Errorf("parsing fixture: %w", err)
 	}
-	l := Layout{ExtendedLength: f.ExtendedLength, Faults: Faults{
+	l := Layout{ExtendedLength: f.ExtendedLength, NoRootDF: f.NoRootDF, Faults: Faults{
 		T0: f.Faults.T0, WrongLe: f.Faults.WrongLe, RemoveAfter: f.Faults.RemoveAfter,
 		Delay: time.Duration(f.Faults.DelayMS) * time.Millisecond,
 	}}

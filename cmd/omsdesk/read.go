@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"omsdesk/cardio/pcsc"
+	"omsdesk/cardio/policy"
+	"omsdesk/cardio/probe"
+	"omsdesk/cardio/trace"
+	"omsdesk/cardio/vcard"
+)
+
+// readFlags are the output options shared by read and decode.
+type readFlags struct {
+	json      bool
+	photo     string
+	trace     bool
+	fullTrace bool
+	today     string
+}
+
+// read waits for a card and prints its policy.
+func (c *cli) read(args []string) int {
+	fs, lang := c.flags("read")
+	f := &readFlags{}
+	fs.BoolVar(&f.json, "json", false, c.tr.T("cli.flag.json"))
+	fs.StringVar(&f.photo, "photo", "", c.tr.T("cli.flag.photo"))
+	fs.StringVar(&f.today, "today", "", c.tr.T("cli.flag.today"))
+	fs.BoolVar(&f.trace, "trace", false, c.tr.T("cli.flag.trace"))
+	fs.BoolVar(&f.fullTrace, "full-trace", false, c.tr.T("cli.flag.full_trace"))
+	reader := fs.String("reader", "", c.tr.T("cli.flag.reader"))
+	virtual := fs.Bool("virtual", false, c.tr.T("cli.flag.virtual"))
+	fixture := fs.String("fixture", "", c.tr.T("cli.flag.fixture"))
+	timeout := fs.Duration("timeout", 0, c.tr.T("cli.flag.timeout"))
+	if !c.parse(fs, lang, args) || !c.setToday(f.today) {
+		return exitUsage
+	}
+	opts := probe.Options{Trace: f.trace || f.fullTrace}
+
+	if *virtual || *fixture != "" {
+		card := vcard.Default()
+		if *fixture != "" {
+			l, err := vcard.LoadFixture(*fixture)
+			if err != nil {
+				fmt.Fprintln(c.stderr, c.tr.T("cli.err.fixture", "error", err.Error()))
+				return exitUsage
+			}
+			card = vcard.New(l)
+		}
+		res, ex, err := probe.ReadTransport(card.Transport(), false, opts)
+		c.printTrace(ex, f)
+		out := probe.Outcome{Reader: c.tr.T("cli.virtual_reader"), ATR: card.ATR(), Result: res, Err: err}
+		return c.printOutcomes("virtual", []probe.Outcome{out}, f)
+	}
+
+	pc, err := pcsc.Establish()
+	if err != nil {
+		return c.fail(err)
+	}
+	defer pc.Release()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	if !f.json {
+		if present, _ := probe.ReadPresent(pc, *reader, probe.Options{}); len(present) == 0 {
+			fmt.Fprintln(c.stderr, c.tr.T("cli.read.waiting"))
+		}
+	}
+	outs, err := probe.ReadWhenPresent(ctx, pc, *reader, opts)
+	if err != nil {
+		switch {
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			err = fmt.Errorf("%w (%v)", errTimeout, *timeout)
+		case ctx.Err() != nil:
+			err = errInterrupted
+		}
+		return c.fail(err)
+	}
+	for _, o := range outs {
+		c.printTrace(o.Trace, f)
+	}
+	return c.printOutcomes("pcsc", outs, f)
+}
+
+// setToday fixes "today" for the validity verdict (reproducible output in tests and
+// for checking a policy as of a past date).
+func (c *cli) setToday(s string) bool {
+	if s == "" {
+		return true
+	}
+	d, err := policy.ParseDate(s)
+	if err != nil || d.IsZero() {
+		fmt.Fprintln(c.stderr, c.tr.T("cli.err.bad_today", "value", s))
+		return false
+	}
+	t := d.Time().Add(12 * time.Hour)
+	c.now = func() time.Time { return t }
+	return true
+}
+
+// printOutcomes prints the first OMS policy among the outcomes; the other cards are
+// named on stderr. With no OMS policy at all, it reports why the first card failed.
+func (c *cli) printOutcomes(source string, outs []probe.Outcome, f *readFlags) int {
+	var best *probe.Outcome
+	for i := range outs {
+		o := &outs[i]
+		if o.IsOMS() && best == nil {
+			best = o
+			continue
+		}
+		if o.Err != nil && len(outs) > 1 {
+			_, key := classify(o.Err)
+			fmt.Fprintln(c.stderr, c.tr.T("cli.read.other_card", "reader", o.Reader, "atr", fmt.Sprintf("% X", o.ATR),
+				"reason", c.tr.T(key, "error", o.Err.Error())))
+		}
+	}
+	if best == nil {
+		o := outs[0]
+		code, _ := classify(o.Err)
+		if code == exitFailure {
+			code = exitUnreadable
+		}
+		r := c.errorReport(source, o.Reader, o.ATR, o.Err)
+		if f.json {
+			writeJSON(c.stdout, r)
+		} else {
+			writeHuman(c.stderr, c.tr, r)
+		}
+		return code
+	}
+	r := c.newReport(source, best.Reader, best.ATR, best.Result.Policy, best.Result)
+	return c.emit(r, best.Result.Policy, f)
+}
+
+// emit prints a report and saves the photo when asked.
+func (c *cli) emit(r *report, p *policy.Policy, f *readFlags) int {
+	if f.photo != "" {
+		if p.Owner.Photo == nil {
+			fmt.Fprintln(c.stderr, c.tr.T("cli.err.no_photo"))
+		} else if err := os.WriteFile(f.photo, p.Owner.Photo.Data, 0o600); err != nil {
+			fmt.Fprintln(c.stderr, c.tr.T("cli.err.other", "error", err.Error()))
+			return exitFailure
+		}
+	}
+	if f.json {
+		if err := writeJSON(c.stdout, r); err != nil {
+			return exitFailure
+		}
+		return exitOK
+	}
+	writeHuman(c.stdout, c.tr, r)
+	return exitOK
+}
+
+func (c *cli) printTrace(ex []trace.Exchange, f *readFlags) {
+	if len(ex) == 0 {
+		return
+	}
+	if !f.fullTrace {
+		fmt.Fprintln(c.stderr, c.tr.T("cli.trace.redacted"))
+	}
+	trace.WriteText(c.stderr, ex, f.fullTrace)
+}
+
+// decode decodes raw file bytes the way read decodes a card.
+func (c *cli) decode(args []string) int {
+	fs, lang := c.flags("decode")
+	f := &readFlags{}
+	fs.BoolVar(&f.json, "json", false, c.tr.T("cli.flag.json"))
+	fs.StringVar(&f.photo, "photo", "", c.tr.T("cli.flag.photo"))
+	fs.StringVar(&f.today, "today", "", c.tr.T("cli.flag.today"))
+	ownerPath := fs.String("owner", "", c.tr.T("cli.flag.owner"))
+	insurerPath := fs.String("insurer", "", c.tr.T("cli.flag.insurer"))
+	if !c.parse(fs, lang, args) || !c.setToday(f.today) {
+		return exitUsage
+	}
+	if *ownerPath == "" {
+		fs.Usage()
+		return exitUsage
+	}
+	ownerBytes, err := vcard.ReadRawFile(*ownerPath)
+	if err != nil {
+		fmt.Fprintln(c.stderr, c.tr.T("cli.err.other", "error", err.Error()))
+		return exitFailure
+	}
+	owner, err := policy.DecodeOwner(ownerBytes)
+	if err != nil {
+		return c.decodeFailed(f, err)
+	}
+	p := &policy.Policy{Owner: *owner}
+	if *insurerPath != "" {
+		insBytes, err := vcard.ReadRawFile(*insurerPath)
+		if err != nil {
+			fmt.Fprintln(c.stderr, c.tr.T("cli.err.other", "error", err.Error()))
+			return exitFailure
+		}
+		if p.Insurer, err = policy.DecodeInsurer(insBytes); err != nil {
+			return c.decodeFailed(f, err)
+		}
+	}
+	r := c.newReport("file", "", nil, p, nil)
+	return c.emit(r, p, f)
+}
+
+func (c *cli) decodeFailed(f *readFlags, err error) int {
+	if f.json {
+		writeJSON(c.stdout, c.errorReport("file", "", nil, err))
+		return exitUnreadable
+	}
+	return c.fail(err)
+}
