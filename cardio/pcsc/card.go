@@ -151,6 +151,14 @@ func (k *Card) Transmit(command []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transmitting APDU: %w", k.classify(err))
 	}
+	if len(rsp) < 2 {
+		// Every response ends with SW1 SW2 (ISO 7816-4 §5.1). vpcd reports a card that
+		// vanished mid-exchange as an empty response with success.
+		if k.cardGone() {
+			return nil, fmt.Errorf("transmitting APDU: %w (%d-byte response)", ErrCardRemoved, len(rsp))
+		}
+		return nil, fmt.Errorf("transmitting APDU: %w: %d-byte response has no status word", ErrTransmission, len(rsp))
+	}
 	return rsp, nil
 }
 
@@ -247,9 +255,9 @@ func (k *Card) Disconnect(reset bool) error {
 	return nil
 }
 
-// classify maps err to an [*Error]. A failed exchange (SCARD_E_NOT_TRANSACTED,
-// SCARD_F_COMM_ERROR, an unresponsive card) is reported as [ErrCardRemoved] if pcscd
-// confirms within removalSettle that the card has left the reader.
+// classify maps err to an [*Error]. A failed exchange (SCARD_E_NOT_TRANSACTED, an
+// unresponsive card) is reported as [ErrCardRemoved] if pcscd confirms within
+// removalSettle that the card has left the reader.
 func (k *Card) classify(err error) error {
 	var pe *Error
 	if errors.As(err, &pe) {
@@ -260,7 +268,7 @@ func (k *Card) classify(err error) error {
 		return err
 	}
 	switch se {
-	case scard.ErrNotTransacted, scard.ErrCommError, scard.ErrUnresponsiveCard:
+	case scard.ErrNotTransacted, scard.ErrUnresponsiveCard:
 		if k.cardGone() {
 			return withKind(err, ErrCardRemoved)
 		}

@@ -57,7 +57,7 @@ type Error struct {
 func (e *Error) Error() string {
 	lib := scard.Error(e.Code).Error()
 	if e.Kind == nil {
-		return fmt.Sprintf("pcsc: %s (%#08x)", lib, e.Code)
+		return fmt.Sprintf("pcsc: PC/SC error %#08x (%s)", e.Code, lib)
 	}
 	return fmt.Sprintf("%v (%s)", e.Kind, lib)
 }
@@ -65,8 +65,9 @@ func (e *Error) Error() string {
 // Unwrap returns the sentinel.
 func (e *Error) Unwrap() error { return e.Kind }
 
-// kinds maps PC/SC codes to sentinels. SCARD_E_NOT_TRANSACTED and SCARD_F_COMM_ERROR are
-// also what a card pulled in the middle of an exchange produces; [Card] tells the two
+// kinds maps PC/SC codes to sentinels. SCARD_F_COMM_ERROR ("RPC transport error" in
+// pcsc-lite) is the connection to pcscd breaking, as when pcscd exits. SCARD_E_NOT_TRANSACTED
+// is also what a card pulled in the middle of an exchange produces; [Card] tells the two
 // apart by asking pcscd whether the card is still there.
 var kinds = map[scard.Error]error{
 	scard.ErrNoService:          ErrNoService,
@@ -82,7 +83,7 @@ var kinds = map[scard.Error]error{
 	scard.ErrSharingViolation:   ErrSharingViolation,
 	scard.ErrProtoMismatch:      ErrProtocolMismatch,
 	scard.ErrNotTransacted:      ErrTransmission,
-	scard.ErrCommError:          ErrTransmission,
+	scard.ErrCommError:          ErrNoService,
 	scard.ErrTimeout:            ErrTimeout,
 	scard.ErrCancelled:          ErrCancelled,
 	scard.ErrInvalidHandle:      ErrClosed,

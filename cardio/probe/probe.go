@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"omsdesk/cardio"
 	"omsdesk/cardio/apdu"
@@ -39,12 +40,41 @@ type Options struct {
 	Trace bool
 	// Logger, when set, receives each APDU at debug level, redacted.
 	Logger *slog.Logger
+	// Timeout bounds one card's read (0: DefaultTimeout). Another program holding a
+	// PC/SC transaction on a card blocks ours until it lets go; probing must not hang
+	// on that card while a policy waits in the next reader.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the read timeout when Options.Timeout is 0: a policy with a 10 KB
+// photo reads in well under a second even on slow readers.
+const DefaultTimeout = 5 * time.Second
+
+// ErrBusy means the card did not finish answering in time, usually because another
+// program holds a transaction on it.
+var ErrBusy = errors.New("card busy: no answer in time (another program may be using it)")
 
 // Read connects to the card in reader, reads it as an OMS policy and disconnects,
 // leaving the card as it was. Extended-length reads are used when the ATR says the card
 // supports them; if the card then refuses them, the read is repeated with short ones.
 func Read(pc *pcsc.Context, reader string, opts Options) Outcome {
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	done := make(chan Outcome, 1)
+	go func() { done <- read(pc, reader, opts) }()
+	select {
+	case out := <-done:
+		return out
+	case <-time.After(timeout):
+		// The read goroutine ends when the card or pcscd answers, or when pc is
+		// released; its late result is dropped.
+		return Outcome{Reader: reader, Err: fmt.Errorf("reading %s: %w", reader, ErrBusy)}
+	}
+}
+
+func read(pc *pcsc.Context, reader string, opts Options) Outcome {
 	out := Outcome{Reader: reader}
 	card, err := pc.Connect(reader, pcsc.Any)
 	if err != nil {

@@ -126,7 +126,7 @@ func (d Decoder) ParseHeader(b []byte) (tag Tag, headerLen int, valueLen int, er
 		return 0, 0, 0, e
 	}
 	if vlen > uint64(lim.MaxLength) {
-		return 0, 0, 0, syntaxErr(tlen, ErrLengthTooLarge, "length %d exceeds the limit of %d bytes", vlen, lim.MaxLength)
+		return 0, 0, 0, syntaxErr(tlen, ErrLengthTooLarge, "length %d of %s exceeds the limit of %d bytes", vlen, t, lim.MaxLength)
 	}
 	return t, tlen + llen, int(vlen), nil
 }

@@ -115,8 +115,13 @@ func TestDecodeOwnerWithPhoto(t *testing.T) {
 	if &img.Value[0] != &in[img.Offset+img.HeaderLen] {
 		t.Error("5F42 value does not alias the input")
 	}
-	if cap(img.Value) != len(img.Value) {
-		t.Errorf("5F42 value has capacity %d beyond its length %d", cap(img.Value), len(img.Value))
+	format := mustFind(t, photoTmpl, 0x5F41)
+	if cap(format.Value) != len(format.Value) {
+		t.Errorf("5F41 value has capacity %d beyond its length %d", cap(format.Value), len(format.Value))
+	}
+	_ = append(format.Value, 0xEE)
+	if in[format.Offset+format.HeaderLen+len(format.Value)] != 0x5F {
+		t.Error("appending to the 5F41 value overwrote the 5F42 tag after it")
 	}
 }
 

@@ -16,6 +16,12 @@
 // ACKs stalls every APDU by the kernel's 40 ms delayed-ACK timer. The link therefore sets
 // TCP_QUICKACK before every read and sends each reply in a single write; a round trip
 // through pcscd then takes well under a millisecond.
+//
+// pcscd polls vpcd for presence every 400 ms, so insertions and removals reach PC/SC
+// programs up to 400 ms late. Wait for the reader to be reported empty before inserting
+// the next card: observed with Debian 12's pcscd 1.9.9, a card swapped for another while
+// pcscd keeps it powered and no program is connected goes unnoticed (the new card answers
+// the presence poll, and pcscd keeps reporting the old card's ATR).
 package vpcd
 
 import (

@@ -111,6 +111,7 @@ func (c *cli) watch(args []string) int {
 	fs, lang := c.flags("watch")
 	asJSON := fs.Bool("json", false, c.tr.T("cli.flag.json"))
 	count := fs.Int("count", 0, c.tr.T("cli.flag.count"))
+	only := fs.String("reader", "", c.tr.T("cli.flag.watch_reader"))
 	if !c.parse(fs, lang, args) {
 		return exitUsage
 	}
@@ -127,6 +128,9 @@ func (c *cli) watch(args []string) int {
 	}
 	n := 0
 	for ev := range events {
+		if *only != "" && ev.Reader != *only {
+			continue
+		}
 		e := watchEvent{Time: ev.Time.UTC(), Event: eventNames[ev.Kind], Reader: ev.Reader,
 			ATR: strings.ToUpper(hex.EncodeToString(ev.ATR))}
 		if *asJSON {

@@ -21,6 +21,9 @@ import (
 	"omsdesk/cardio/omscard"
 	"omsdesk/cardio/pcsc"
 	"omsdesk/cardio/policy"
+	"omsdesk/cardio/probe"
+	"omsdesk/cardio/vcard"
+	"omsdesk/cardio/tlv"
 )
 
 // Exit codes, documented in docs/cli.md; scripts depend on them.
@@ -127,6 +130,7 @@ func (c *cli) fail(err error) int {
 // classify maps an error to an exit code and the message key that explains it.
 func classify(err error) (int, string) {
 	var de *policy.DecodeError
+	var se *tlv.SyntaxError
 	switch {
 	case errors.Is(err, omscard.ErrNotOMSCard):
 		return exitNotOMS, "cli.err.not_oms"
@@ -140,9 +144,11 @@ func classify(err error) (int, string) {
 		return exitTimeout, "cli.err.timeout"
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted, "cli.err.interrupted"
-	case errors.Is(err, pcsc.ErrCardRemoved), errors.Is(err, pcsc.ErrNoCard):
+	case errors.Is(err, probe.ErrBusy), errors.Is(err, pcsc.ErrSharingViolation):
+		return exitUnreadable, "cli.err.busy"
+	case errors.Is(err, pcsc.ErrCardRemoved), errors.Is(err, pcsc.ErrNoCard), errors.Is(err, vcard.ErrRemoved):
 		return exitUnreadable, "cli.err.removed"
-	case errors.As(err, &de):
+	case errors.As(err, &de), errors.As(err, &se), errors.Is(err, omscard.ErrFileTruncated):
 		return exitUnreadable, "cli.err.bad_data"
 	case errors.Is(err, errUnreadable):
 		return exitUnreadable, "cli.err.unreadable"
