@@ -22,8 +22,8 @@ import (
 	"omsdesk/cardio/pcsc"
 	"omsdesk/cardio/policy"
 	"omsdesk/cardio/probe"
-	"omsdesk/cardio/vcard"
 	"omsdesk/cardio/tlv"
+	"omsdesk/cardio/vcard"
 )
 
 // Exit codes, documented in docs/cli.md; scripts depend on them.
