@@ -74,7 +74,11 @@ func (v *CardView) Object() fyne.CanvasObject { return v.root }
 // Apply shows an update. Call it on the UI goroutine (fyne.Do from elsewhere).
 func (v *CardView) Apply(u Update) {
 	status := v.tr.T(u.State.Key())
-	if u.Reader != "" {
+	switch u.Reader {
+	case "":
+	case VirtualReader:
+		status = fmt.Sprintf("%s — %s", status, v.tr.T("app.virtual_reader"))
+	default:
 		status = fmt.Sprintf("%s — %s", status, u.Reader)
 	}
 	if len(u.ATR) > 0 {

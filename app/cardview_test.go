@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -110,5 +111,27 @@ func TestEveryStateTranslated(t *testing.T) {
 				t.Errorf("%s: state %d has no text (%s)", lang, s, s.Key())
 			}
 		}
+	}
+}
+
+func TestVirtualSourceReportsTheCard(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.MustLoad(i18n.Russian)
+	v := NewCardView(tr, func() policy.Date { return policy.MakeDate(2026, 11, 25) })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	updates := make(chan Update, 4)
+	go VirtualSource{}.Run(ctx, func(u Update) { updates <- u })
+	for u := range updates {
+		v.Apply(u)
+		if u.State == StateRead {
+			break
+		}
+		if u.State != StateReading {
+			t.Fatalf("unexpected update %+v", u)
+		}
+	}
+	if s := texts(v.Object()); !strings.Contains(s, "встроенная виртуальная карта") || !strings.Contains(s, "ИВАНОВ") {
+		t.Fatalf("screen:\n%s", s)
 	}
 }

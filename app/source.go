@@ -53,6 +53,9 @@ type CardSource interface {
 	Run(ctx context.Context, report func(Update))
 }
 
+// VirtualReader is the reader name VirtualSource reports; the view shows it translated.
+const VirtualReader = "virtual"
+
 // VirtualSource "inserts" the built-in virtual card once: the way a newcomer tries the
 // program without a reader.
 type VirtualSource struct{ Card *vcard.Card }
@@ -63,13 +66,13 @@ func (v VirtualSource) Run(ctx context.Context, report func(Update)) {
 	if card == nil {
 		card = vcard.Default()
 	}
-	report(Update{State: StateReading, Reader: "virtual"})
+	report(Update{State: StateReading, Reader: VirtualReader})
 	res, _, err := probe.ReadTransport(card.Transport(), false, probe.Options{})
 	if err != nil {
-		report(Update{State: StateError, Reader: "virtual", ATR: card.ATR(), Err: err})
+		report(Update{State: StateError, Reader: VirtualReader, ATR: card.ATR(), Err: err})
 		return
 	}
-	report(Update{State: StateRead, Reader: "virtual", ATR: card.ATR(), Result: res})
+	report(Update{State: StateRead, Reader: VirtualReader, ATR: card.ATR(), Result: res})
 	<-ctx.Done()
 }
 

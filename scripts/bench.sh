@@ -10,4 +10,4 @@ set -x
 go test -run '^$' -bench 'PCSC(SelectFloor|Read|ConnectAndRead)$' -benchtime 300x ./cardio/probe
 go test -run '^$' -bench 'PCSCInsertToPolicy' -benchtime 30x ./cardio/probe
 go test -run '^$' -bench 'ReadInProcess' -benchmem ./cardio/omscard
-go test -run '^$' -bench 'Decode' -benchmem ./cardio/tlv
+go test -run '^$' -bench 'Decode|Baseline' -benchmem ./cardio/tlv ./cardio/policy

@@ -4,7 +4,7 @@
 // the program sees plain Go types, errors it can match with errors.Is ([ErrCardRemoved],
 // [ErrNoService], …) and a [Card] that satisfies cardio.Transport.
 //
-// It adds what every reader program otherwise gets wrong on its own:
+// On top of the raw calls it handles the parts reader programs usually get wrong:
 //   - [Context.Watch] turns SCardGetStatusChange into a stream of reader and card events
 //     (reader hotplug through the \\?PnP?\Notification pseudo-reader, cards already
 //     present when watching starts, quick remove/re-insert detected through pcscd's event

@@ -74,6 +74,15 @@ func (c *echoCard) Transmit(apdu []byte) ([]byte, error) {
 	return append(slices.Clone(apdu), 0x90, 0x00), nil
 }
 
+// requireSlot connects to pcscd (or skips) and locks vpcd slot 0 against other test
+// processes for the test's duration.
+func requireSlot(t *testing.T) *pcsc.Context {
+	t.Helper()
+	c := pcsctest.RequirePCSCD(t)
+	pcsctest.LockSlot(t, slot)
+	return c
+}
+
 // nextEvent returns the next event about reader, skipping other readers' events.
 func nextEvent(t *testing.T, events <-chan pcsc.Event) pcsc.Event {
 	t.Helper()
@@ -128,7 +137,7 @@ func insert(t *testing.T, atr []byte) (*echoCard, *vpcd.Link) {
 }
 
 func TestReadersAndStates(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	readers, err := c.Readers()
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +170,7 @@ func TestReadersAndStates(t *testing.T) {
 }
 
 func TestWatchInsertRemove(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	waitEmpty(t, c)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -180,7 +189,7 @@ func TestWatchInsertRemove(t *testing.T) {
 }
 
 func TestWatchSeesCardPresentAtStart(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	pcsctest.InsertCard(t, c, slot, newEchoCard(atrFOMS112))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -199,7 +208,7 @@ func TestWatchSeesCardPresentAtStart(t *testing.T) {
 // swapped while pcscd keeps it powered with no program connected goes unnoticed (vpcd's
 // presence check is answered by the new card, and pcscd keeps reporting the old ATR).
 func TestWatchQuickReinsert(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	waitEmpty(t, c)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -233,7 +242,7 @@ func TestWatchQuickReinsert(t *testing.T) {
 }
 
 func TestWatchCancelClosesChannel(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	tests := []struct {
 		name string
 		stop func(cancel context.CancelFunc, c *pcsc.Context) error
@@ -276,7 +285,7 @@ func TestWatchCancelClosesChannel(t *testing.T) {
 }
 
 func TestConnectTransmit(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	card := newEchoCard(atrFOMSOMS)
 	pcsctest.InsertCard(t, c, slot, card)
 
@@ -330,7 +339,7 @@ func TestConnectTransmit(t *testing.T) {
 }
 
 func TestConnectErrors(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	waitEmpty(t, c)
 	tests := []struct {
 		name   string
@@ -357,7 +366,7 @@ func TestConnectErrors(t *testing.T) {
 // TestTransaction checks that a transaction keeps another program (a second PC/SC
 // context) off the card until it ends.
 func TestTransaction(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	card := newEchoCard(atrFOMSOMS)
 	pcsctest.InsertCard(t, c, slot, card)
 
@@ -419,7 +428,7 @@ func TestTransaction(t *testing.T) {
 }
 
 func TestRemovalMidSession(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	tests := []struct {
 		name string
 		pull func(card *echoCard, link *vpcd.Link)
@@ -461,7 +470,7 @@ func TestRemovalMidSession(t *testing.T) {
 // TestResetByOtherProgram checks the transparent reconnect after another program reset
 // the card.
 func TestResetByOtherProgram(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	card := newEchoCard(atrFOMSOMS)
 	pcsctest.InsertCard(t, c, slot, card)
 
@@ -538,7 +547,7 @@ func countOf(log []string, s string) int {
 }
 
 func TestWaitForCard(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	tests := []struct {
 		name  string
 		query string
@@ -599,7 +608,7 @@ func otherReaderHasCard(t *testing.T, c *pcsc.Context) bool {
 }
 
 func TestWaitsAreCancellable(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	waitEmpty(t, c)
 	pcsctest.InsertCard(t, c, slot, newEchoCard(atrFOMSOMS))
 
@@ -632,7 +641,7 @@ func TestWaitsAreCancellable(t *testing.T) {
 }
 
 func TestWaitForRemovalUnknownReader(t *testing.T) {
-	c := pcsctest.RequirePCSCD(t)
+	c := requireSlot(t)
 	ctx, cancel := context.WithTimeout(context.Background(), pcsctest.Timeout)
 	defer cancel()
 	if err := pcsc.WaitForRemoval(ctx, c, "No Such Reader 00 00"); !errors.Is(err, pcsc.ErrUnknownReader) {
@@ -641,7 +650,7 @@ func TestWaitForRemovalUnknownReader(t *testing.T) {
 }
 
 func TestReleasedContext(t *testing.T) {
-	pcsctest.RequirePCSCD(t)
+	requireSlot(t)
 	c, err := pcsc.Establish()
 	if err != nil {
 		t.Fatal(err)

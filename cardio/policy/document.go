@@ -61,7 +61,7 @@ type SignatureDoc struct {
 
 // UnknownTag is an object the model does not know, kept for the record.
 type UnknownTag struct {
-	Record string `json:"record"` // "owner" or "insurer"
+	Record string `json:"record"` // "owner", "insurer", or the template inside them: "owner.7F30", "owner.7F40", "insurer.7F60"
 	Tag    string `json:"tag"`
 	Value  string `json:"value_hex"`
 }
@@ -85,6 +85,12 @@ func (p *Policy) Document() Document {
 			Size: len(ph.Data), SHA256: hex.EncodeToString(sum[:]), Data: ph.Data}
 	}
 	d.UnknownTags = appendUnknown(d.UnknownTags, "owner", o.Unknown)
+	if o.Citizenship != nil {
+		d.UnknownTags = appendUnknown(d.UnknownTags, "owner.7F30", o.Citizenship.Unknown)
+	}
+	if o.Photo != nil {
+		d.UnknownTags = appendUnknown(d.UnknownTags, "owner.7F40", o.Photo.Unknown)
+	}
 	d.Problems = append(d.Problems, o.Problems...)
 	if in := p.Insurer; in != nil {
 		d.Insurer = &InsurerDoc{FileID: fmt.Sprintf("%04X", p.InsurerFileID), OGRN: in.OGRN,
@@ -93,6 +99,9 @@ func (p *Policy) Document() Document {
 			d.Insurer.Signature = &SignatureDoc{Value: hex.EncodeToString(s.Value), Certificate: s.Certificate}
 		}
 		d.UnknownTags = appendUnknown(d.UnknownTags, "insurer", in.Unknown)
+		if in.Signature != nil {
+			d.UnknownTags = appendUnknown(d.UnknownTags, "insurer.7F60", in.Signature.Unknown)
+		}
 		d.Problems = append(d.Problems, in.Problems...)
 	}
 	return d
@@ -167,14 +176,32 @@ func (d Document) Policy() (*Policy, error) {
 		if err != nil || len(rest) != 0 {
 			return nil, fmt.Errorf("parsing unknown tag %s: not one TLV object", u.Tag)
 		}
+		absent := func(what string) error {
+			return fmt.Errorf("unknown tag %s for %s, which is absent", u.Tag, what)
+		}
 		switch u.Record {
 		case "owner":
 			p.Owner.Unknown = append(p.Owner.Unknown, o)
+		case "owner.7F30":
+			if p.Owner.Citizenship == nil {
+				return nil, absent("citizenship")
+			}
+			p.Owner.Citizenship.Unknown = append(p.Owner.Citizenship.Unknown, o)
+		case "owner.7F40":
+			if p.Owner.Photo == nil {
+				return nil, absent("the photo")
+			}
+			p.Owner.Photo.Unknown = append(p.Owner.Photo.Unknown, o)
 		case "insurer":
 			if p.Insurer == nil {
-				return nil, fmt.Errorf("unknown tag %s for an insurer record that is absent", u.Tag)
+				return nil, absent("the insurer record")
 			}
 			p.Insurer.Unknown = append(p.Insurer.Unknown, o)
+		case "insurer.7F60":
+			if p.Insurer == nil || p.Insurer.Signature == nil {
+				return nil, absent("the signature")
+			}
+			p.Insurer.Signature.Unknown = append(p.Insurer.Signature.Unknown, o)
 		default:
 			return nil, fmt.Errorf("unknown tag %s: record %q is neither owner nor insurer", u.Tag, u.Record)
 		}

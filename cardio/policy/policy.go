@@ -77,12 +77,16 @@ func (s Sex) String() string {
 type Citizenship struct {
 	Code string `json:"code"` // 5F31: "RUS" or "643" (which one cards use is not public)
 	Name string `json:"name"` // 5F32
+	// Unknown holds objects inside 7F30 this model does not know; they stay inside 7F30.
+	Unknown []tlv.Object `json:"-"`
 }
 
 // Photo is the constructed 7F40 object.
 type Photo struct {
-	Format []byte `json:"-"` // 5F41 as stored (its encoding is not public)
-	Data   []byte `json:"-"` // 5F42, JPEG or JPEG 2000
+	Format []byte // 5F41 as stored (its encoding is not public)
+	Data   []byte // 5F42, JPEG or JPEG 2000
+	// Unknown holds objects inside 7F40 this model does not know; they stay inside 7F40.
+	Unknown []tlv.Object
 }
 
 // MediaType guesses the image type from the data's magic bytes.
@@ -115,7 +119,9 @@ type Owner struct {
 	Citizenship *Citizenship
 	Photo       *Photo
 	// Unknown holds the objects with tags this model does not know, in card order, so
-	// that nothing the card holds is lost or silently dropped.
+	// that nothing the card holds is lost or silently dropped. Unknown objects inside
+	// 7F30 and 7F40 are kept on Citizenship and Photo, so re-encoding puts them back
+	// where they were.
 	Unknown []tlv.Object
 	// Problems lists what is odd about the record without making it unreadable.
 	Problems []Problem
@@ -345,6 +351,7 @@ func decodeCitizenship(parent *fields, c tlv.Object) *Citizenship {
 			f.keepUnknown(x)
 		}
 	}
+	cz.Unknown, f.unknown = f.unknown, nil // nested unknowns stay where they were found
 	parent.merge(f)
 	return cz
 }
@@ -366,6 +373,7 @@ func decodePhoto(parent *fields, c tlv.Object) *Photo {
 			f.keepUnknown(x)
 		}
 	}
+	p.Unknown, f.unknown = f.unknown, nil
 	parent.merge(f)
 	return p
 }
@@ -426,11 +434,10 @@ func decodeSignature(parent *fields, c tlv.Object) *Signature {
 				s.Certificate = append([]byte(nil), x.Value...)
 			}
 		default:
-			s.Unknown = append(s.Unknown, x)
 			f.keepUnknown(x)
 		}
 	}
-	f.unknown = nil // kept on the Signature itself
+	s.Unknown, f.unknown = f.unknown, nil
 	parent.merge(f)
 	return s
 }
@@ -465,6 +472,7 @@ func (o *Owner) Encode() []byte {
 		if c.Name != "" {
 			cz = append(cz, tlv.Primitive(TagCountryName, []byte(c.Name)))
 		}
+		cz = append(cz, c.Unknown...)
 		kids = append(kids, tlv.Constructed(TagCitizenship, cz...))
 	}
 	text(TagSNILS, o.SNILS)
@@ -476,7 +484,10 @@ func (o *Owner) Encode() []byte {
 		if p.Format != nil {
 			ph = append(ph, tlv.Primitive(TagPhotoFormat, p.Format))
 		}
-		ph = append(ph, tlv.Primitive(TagPhotoData, p.Data))
+		if p.Data != nil {
+			ph = append(ph, tlv.Primitive(TagPhotoData, p.Data))
+		}
+		ph = append(ph, p.Unknown...)
 		kids = append(kids, tlv.Constructed(TagPhoto, ph...))
 	}
 	kids = append(kids, o.Unknown...)

@@ -423,3 +423,16 @@ func TestCheckCatalogues(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecodeOwnerRecord decodes the reference owner file into the model (TLV,
+// field mapping, BCD dates, UTF-8 checks).
+func BenchmarkDecodeOwnerRecord(b *testing.B) {
+	in := mustHex(b, referenceOwner)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeOwner(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

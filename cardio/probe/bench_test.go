@@ -157,6 +157,7 @@ func BenchmarkPCSCConnectAndRead(b *testing.B) {
 // dominates, so expect about 200 ms on average whatever the card does.
 func BenchmarkPCSCInsertToPolicy(b *testing.B) {
 	pc := pcsctest.RequirePCSCD(b)
+	pcsctest.LockSlot(b, benchSlot) // vpcd.Insert below bypasses InsertCard
 	reader := vpcd.ReaderName(benchSlot)
 	var times []time.Duration
 	for b.Loop() {

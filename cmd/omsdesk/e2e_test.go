@@ -110,6 +110,25 @@ func TestE2ENotAnOMSCard(t *testing.T) {
 	pcsctest.RemoveCard(t, pc, slot, link)
 }
 
+// TestE2EProbesEveryReader puts a token in one reader and a policy in the other: read
+// without --reader must find the policy wherever it is, and name the other card.
+func TestE2EProbesEveryReader(t *testing.T) {
+	pc := pcsctest.RequirePCSCD(t)
+	token := vcard.New(vcard.Layout{ATR: []byte{0x3B, 0x8A, 0x80, 0x01, 0x4A, 0x43, 0x4F, 0x50, 0x33, 0x31, 0x56, 0x32, 0x33, 0x32, 0x7A}})
+	pcsctest.InsertCard(t, pc, 0, token)
+	pcsctest.InsertCard(t, pc, slot, vcard.Default())
+	code, out, errOut := runCLI(t, "--lang", "en", "read", "--json", "--timeout", "10s")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if r := decodeReport(t, out); r.Reader != reader || r.Policy.Surname != "ИВАНОВ" {
+		t.Fatalf("read %q from %q", r.Policy.Surname, r.Reader)
+	}
+	if !strings.Contains(errOut, vpcd.ReaderName(0)) || !strings.Contains(errOut, "not an OMS policy card") {
+		t.Fatalf("the token was not named: %q", errOut)
+	}
+}
+
 func TestE2ERemovedMidRead(t *testing.T) {
 	pc := pcsctest.RequirePCSCD(t)
 	card := fixtureCard(t, "testdata/petrova.json", func(l *vcard.Layout) { l.Faults.RemoveAfter = 10 })
@@ -171,6 +190,7 @@ func TestE2EWaitsForInsertion(t *testing.T) {
 // removed and re-inserted on command, seen by `watch` and read by `read` each time.
 func TestE2EVirtualCardCommand(t *testing.T) {
 	pc := pcsctest.RequirePCSCD(t)
+	pcsctest.LockSlot(t, slot) // the binary inserts its card itself
 	bin := buildVCard(t)
 	cmd := exec.Command(bin, "--slot", "1", "--fixture", "testdata/petrova.json", "--lang", "en")
 	stdin, _ := cmd.StdinPipe()

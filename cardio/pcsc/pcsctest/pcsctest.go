@@ -4,8 +4,9 @@
 // until pcscd has seen the change. pcscd polls vpcd every 400 ms, so these waits take up
 // to about half a second; they block on SCardGetStatusChange, never on fixed sleeps.
 //
-// vpcd slots are shared by every test process on the machine: two packages inserting
-// cards into the same slot collide. Keep a slot's end-to-end tests in one package.
+// vpcd slots are shared by every process on the machine: two packages inserting cards
+// into the same slot collide. [InsertCard] therefore holds a machine-wide lock on the slot
+// ([LockSlot]) until the test ends.
 package pcsctest
 
 import (
@@ -60,11 +61,12 @@ func unavailable(t testing.TB, format string, args ...any) {
 	t.Skipf(format+" (set "+RequireEnv+"=1 to fail instead)", args...)
 }
 
-// InsertCard waits until vpcd slot's reader is empty, inserts card, and waits until
-// pcscd reports a card with card's ATR there. The card is removed when the test ends if
-// it is still in.
+// InsertCard locks vpcd slot for the test ([LockSlot]), waits until the slot's reader is
+// empty, inserts card, and waits until pcscd reports a card with card's ATR there. The
+// card is removed when the test ends if it is still in.
 func InsertCard(t testing.TB, ctx *pcsc.Context, slot int, card vpcd.Card) *vpcd.Link {
 	t.Helper()
+	LockSlot(t, slot)
 	reader := vpcd.ReaderName(slot)
 	wctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
