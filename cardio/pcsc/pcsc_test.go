@@ -557,6 +557,11 @@ func TestWaitForCard(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.query == "" {
+				// Keep other test processes' cards out of slot 1 while "any reader" waits.
+				// Slots are always locked in increasing order, so this cannot deadlock.
+				pcsctest.LockSlot(t, 1)
+			}
 			waitEmpty(t, c)
 			if tt.query == "" && otherReaderHasCard(t, c) {
 				t.Skip("another reader holds a card: \"any reader\" would find it first")

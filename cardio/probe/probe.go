@@ -40,6 +40,9 @@ type Options struct {
 	Trace bool
 	// Logger, when set, receives each APDU at debug level, redacted.
 	Logger *slog.Logger
+	// OnWait, when set, is called once if ReadWhenPresent finds no card and starts
+	// waiting for one (the CLI prints "insert a card" then).
+	OnWait func()
 	// Timeout bounds one card's read (0: DefaultTimeout). Another program holding a
 	// PC/SC transaction on a card blocks ours until it lets go; probing must not hang
 	// on that card while a policy waits in the next reader.
@@ -151,6 +154,9 @@ func ReadWhenPresent(ctx context.Context, pc *pcsc.Context, reader string, opts 
 	outs, err := ReadPresent(pc, reader, opts)
 	if err != nil || len(outs) > 0 {
 		return outs, err
+	}
+	if opts.OnWait != nil {
+		opts.OnWait()
 	}
 	got, _, err := pcsc.WaitForCard(ctx, pc, reader)
 	if err != nil {

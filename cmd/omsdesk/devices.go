@@ -70,11 +70,14 @@ func (c *cli) readers(args []string) int {
 	}
 	if *asJSON {
 		writeJSON(c.stdout, infos)
-		return exitOK
+	} else if len(infos) == 0 {
+		fmt.Fprintln(c.stderr, c.tr.T("cli.readers.none"))
 	}
 	if len(infos) == 0 {
-		fmt.Fprintln(c.stdout, c.tr.T("cli.readers.none"))
-		return exitNoPCSC
+		return exitNoPCSC // documented: no readers is exit 4, in either output form
+	}
+	if *asJSON {
+		return exitOK
 	}
 	for _, in := range infos {
 		line := fmt.Sprintf("%s\t%s", in.Reader, c.tr.T("cli.readers.state."+in.State))

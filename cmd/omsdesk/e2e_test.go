@@ -172,8 +172,11 @@ func TestE2EWaitsForInsertion(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // let read start waiting; it must cope either way
 	link := pcsctest.InsertCard(t, pc, slot, vcard.Default())
 	res := <-done
-	if res.code != exitOK || decodeReport(t, res.out).Policy.Surname != "ИВАНОВ" {
+	if res.code != exitOK {
 		t.Fatalf("exit %d %s", res.code, res.err)
+	}
+	if r := decodeReport(t, res.out); r.Policy.Surname != "ИВАНОВ" {
+		t.Fatalf("read %q (ATR %s) from %s, want the card just inserted", r.Policy.Surname, r.ATR, r.Reader)
 	}
 	pcsctest.RemoveCard(t, pc, slot, link)
 	// With nothing inserted, --timeout ends the wait with its own exit code.

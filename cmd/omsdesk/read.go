@@ -16,6 +16,10 @@ import (
 	"omsdesk/cardio/vcard"
 )
 
+// virtualReader is the "reader" of an in-process virtual card in JSON output; people
+// see it translated.
+const virtualReader = "virtual"
+
 // readFlags are the output options shared by read and decode.
 type readFlags struct {
 	json      bool
@@ -55,7 +59,7 @@ func (c *cli) read(args []string) int {
 		}
 		res, ex, err := probe.ReadTransport(card.Transport(), false, opts)
 		c.printTrace(ex, f)
-		out := probe.Outcome{Reader: c.tr.T("cli.virtual_reader"), ATR: card.ATR(), Result: res, Err: err}
+		out := probe.Outcome{Reader: virtualReader, ATR: card.ATR(), Result: res, Err: err}
 		return c.printOutcomes("virtual", []probe.Outcome{out}, f)
 	}
 
@@ -72,9 +76,7 @@ func (c *cli) read(args []string) int {
 		defer cancel()
 	}
 	if !f.json {
-		if present, _ := probe.ReadPresent(pc, *reader, probe.Options{}); len(present) == 0 {
-			fmt.Fprintln(c.stderr, c.tr.T("cli.read.waiting"))
-		}
+		opts.OnWait = func() { fmt.Fprintln(c.stderr, c.tr.T("cli.read.waiting")) }
 	}
 	outs, err := probe.ReadWhenPresent(ctx, pc, *reader, opts)
 	if err != nil {

@@ -104,7 +104,11 @@ func writeHuman(w io.Writer, tr *i18n.Catalog, r *report) {
 			fmt.Fprintf(w, "%-22s %s\n", capitalize(tr.T(key))+":", value)
 		}
 	}
-	line("cli.label.reader", r.Reader)
+	if r.Source == "virtual" {
+		line("cli.label.reader", tr.T("cli.virtual_reader"))
+	} else {
+		line("cli.label.reader", r.Reader)
+	}
 	if r.ATR != "" {
 		line("cli.label.atr", spacedHex(r.ATR))
 	}
