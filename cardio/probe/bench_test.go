@@ -28,18 +28,7 @@ import (
 
 const benchSlot = 0
 
-func benchCard(photo int) *vcard.Card {
-	p := &policy.Policy{
-		Owner: policy.Owner{ENP: "5001234567890127", Surname: "ИВАНОВ", FirstName: "ИВАН", Patronymic: "ИВАНОВИЧ",
-			Sex: policy.Male, BirthDate: policy.MakeDate(1985, 3, 15), IssueDate: policy.MakeDate(2015, 9, 1),
-			BirthPlace: "Г. МОСКВА", Citizenship: &policy.Citizenship{Code: "RUS", Name: "РОССИЯ"}},
-		Insurer: &policy.Insurer{OGRN: "1027700000008", OKATO: "45000", Start: policy.MakeDate(2015, 9, 1)},
-	}
-	if photo > 0 {
-		p.Owner.Photo = &policy.Photo{Format: []byte{1}, Data: vcard.SyntheticPhoto(photo)}
-	}
-	return vcard.New(vcard.FromPolicy(p))
-}
+func benchCard(photo int) *vcard.Card { return vcard.New(vcard.FromPolicy(vcard.SamplePolicy(photo))) }
 
 func median(d []time.Duration) time.Duration {
 	s := slices.Clone(d)

@@ -308,7 +308,12 @@ func (c *Card) readBinary(cmd apdu.Command) apdu.Response {
 		if c.faults.WrongLe && n <= 256 && !cmd.IsExtended() {
 			return sw(apdu.SW(0x6C, byte(n)))
 		}
-		return apdu.Response{Data: data, SW: apdu.SWEndOfFile}
+		// Le = 00 (Ne 256, or 65536 extended) means "as much as there is, up to the
+		// maximum" (ISO/IEC 7816-4 §5.1): fewer bytes are a complete answer. An explicit
+		// Le the file cannot fill gets the warning 6282, end of file reached.
+		if cmd.Ne != apdu.MaxShortNe && cmd.Ne != apdu.MaxExtendedNe {
+			return apdu.Response{Data: data, SW: apdu.SWEndOfFile}
+		}
 	}
 	return apdu.Response{Data: data, SW: apdu.SWOK}
 }

@@ -181,6 +181,22 @@ func parseFID(s string) (uint16, error) {
 	return uint16(n), nil
 }
 
+// SamplePolicy returns the synthetic holder of oms-card-format.md §6 (ИВАНОВ ИВАН
+// ИВАНОВИЧ, ENP 5001234567890127, insurer OGRN 1027700000008 in Moscow), with a
+// synthetic photo of photoSize bytes when photoSize > 0. Tests and benchmarks share it.
+func SamplePolicy(photoSize int) *policy.Policy {
+	p := &policy.Policy{
+		Owner: policy.Owner{ENP: "5001234567890127", Surname: "ИВАНОВ", FirstName: "ИВАН", Patronymic: "ИВАНОВИЧ",
+			Sex: policy.Male, BirthDate: policy.MakeDate(1985, 3, 15), IssueDate: policy.MakeDate(2015, 9, 1),
+			BirthPlace: "Г. МОСКВА", Citizenship: &policy.Citizenship{Code: "RUS", Name: "РОССИЯ"}},
+		Insurer: &policy.Insurer{OGRN: "1027700000008", OKATO: "45000", Start: policy.MakeDate(2015, 9, 1)},
+	}
+	if photoSize > 0 {
+		p.Owner.Photo = &policy.Photo{Format: []byte{1}, Data: SyntheticPhoto(photoSize)}
+	}
+	return p
+}
+
 // FromPolicy lays a policy out as the card stores it: template 62 in EF 0201, the
 // insurer record in EF 0202 (or the policy's InsurerFileID) named by GET DATA 01B0.
 func FromPolicy(p *policy.Policy) Layout {

@@ -280,7 +280,7 @@ func TestE2EIndependentClients(t *testing.T) {
 		{"00 A4 04 0C 09 66 6F 6D 73 5F 72 6F 6F 74", "90 00"},
 		{"00 A4 04 0C 07 46 4F 4D 53 5F 49 44", "90 00"},
 		{"00 A4 02 0C 02 02 01", "90 00"},
-		{"00 B0 00 00 00", spaced(owner) + " 62 82"}, // 127 bytes < 256: end of file reached
+		{"00 B0 00 00 00", spaced(owner) + " 90 00"}, // Le=00: all 127 bytes there are
 		{"00 B0 00 7C 10", spaced(owner[0x7C:]) + " 62 82"},
 		{"00 B0 00 7F 01", "6B 00"}, // offset past the end of the EF
 		{"00 A4 04 0C 08 46 4F 4D 53 5F 49 4E 53", "90 00"},
