@@ -4,5 +4,5 @@
 # --trace, --lang en).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh >/dev/null
+bash scripts/setup.sh
 go run ./cmd/omsdesk read --virtual "$@"
