@@ -50,9 +50,9 @@ type cardInfo struct {
 }
 
 type errorInfo struct {
-	Code    string `json:"code"` // "not_oms_card", "unreadable", "bad_data", ...
-	Message string `json:"message"`
-	Detail  string `json:"detail"`
+	Code    string `json:"code"`    // "not_oms_card", "unreadable", "bad_data", ...
+	Message string `json:"message"` // for people, in the chosen language, with what to do next
+	Detail  string `json:"detail"`  // the technical cause, in English
 }
 
 // newReport builds the report of a read policy.
@@ -85,8 +85,7 @@ func (c *cli) newReport(source, reader string, atr []byte, p *policy.Policy, res
 func (c *cli) errorReport(source, reader string, atr []byte, err error) *report {
 	r := c.newReport(source, reader, atr, nil, nil)
 	_, key := classify(err)
-	r.Error = &errorInfo{Code: strings.TrimPrefix(key, "cli.err."), Message: c.tr.T(key, "error", ""), Detail: err.Error()}
-	r.Error.Message = strings.TrimRight(strings.TrimSpace(r.Error.Message), ":")
+	r.Error = &errorInfo{Code: strings.TrimPrefix(key, "cli.err."), Message: c.tr.T(key, "error", err.Error()), Detail: err.Error()}
 	return r
 }
 
@@ -113,7 +112,7 @@ func writeHuman(w io.Writer, tr *i18n.Catalog, r *report) {
 		line("cli.label.atr", spacedHex(r.ATR))
 	}
 	if r.Error != nil {
-		fmt.Fprintf(w, "%s: %s\n", r.Error.Message, r.Error.Detail)
+		fmt.Fprintln(w, r.Error.Message)
 		return
 	}
 	p := r.Policy
