@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -212,28 +213,61 @@ func FromPolicy(p *policy.Policy) Layout {
 	return l
 }
 
-// ParseHex reads hex bytes written with or without spaces, colons or line breaks.
+// ParseHex reads hex bytes written the ways people and tools write them: "627D5F26",
+// "62 7D 5F 26", "62:7d:5f:26", "0x62, 0x7D" — over several lines, too.
 func ParseHex(s string) ([]byte, error) {
-	clean := strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\t', '\n', '\r', ':':
-			return -1
-		}
-		return r
-	}, s)
-	b, err := hex.DecodeString(clean)
+	digits, ok := hexDigits(s)
+	if !ok {
+		return nil, fmt.Errorf("parsing hex: %q is not hex bytes", truncate(s, 40))
+	}
+	b, err := hex.DecodeString(digits)
 	if err != nil {
 		return nil, fmt.Errorf("parsing hex: %w", err)
 	}
 	return b, nil
 }
 
-// ReadRawFile reads a card file saved as binary or as hex text. A file made only of hex
-// digits and separators is hex; anything else is taken as binary. (A binary record
+// hexDigits splits s at separators (white space , ; :), drops a 0x prefix from each
+// piece and joins the digits; ok is false when anything else is left.
+func hexDigits(s string) (string, bool) {
+	pieces := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == ':' || r == ',' || r == ';'
+	})
+	var b strings.Builder
+	for _, p := range pieces {
+		if len(p) > 2 && (p[:2] == "0x" || p[:2] == "0X") {
+			p = p[2:]
+		}
+		for _, c := range []byte(p) {
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return "", false
+			}
+		}
+		b.WriteString(p)
+	}
+	return b.String(), true
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// ReadRawFile reads a card file saved as binary or as hex text ("-" reads standard
+// input). A file made only of hex digits and separators is hex; anything else is taken
+// as binary. (A binary record
 // cannot pass for hex: its second byte is a length, and the TLV templates 62 and 64
 // begin "b" and "d" followed by a non-hex length byte.)
 func ReadRawFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(io.LimitReader(os.Stdin, 1<<20))
+	} else {
+		data, err = os.ReadFile(path)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -244,17 +278,8 @@ func ReadRawFile(path string) ([]byte, error) {
 }
 
 func looksHex(b []byte) bool {
-	digits := 0
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
-			digits++
-		case c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ':':
-		default:
-			return false
-		}
-	}
-	return digits > 0 && digits%2 == 0
+	digits, ok := hexDigits(string(b))
+	return ok && len(digits) > 0 && len(digits)%2 == 0
 }
 
 // oversize replaces the record's header with one claiming 0x7FFFFFFF bytes.

@@ -165,6 +165,7 @@ func TestRawFileFormats(t *testing.T) {
 	}
 	for name, content := range map[string][]byte{
 		"bin": raw, "hex": []byte("62 03 5F\n25 01\n"), "colons": []byte("62:03:5f:25:01"),
+		"c array": []byte("0x62, 0x03, 0x5F,\n0x25, 0x01"),
 	} {
 		got, err := ReadRawFile(write(name, content))
 		if err != nil || !bytes.Equal(got, raw) {

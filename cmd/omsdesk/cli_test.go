@@ -144,8 +144,8 @@ func TestDecodeBadInput(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"truncated", []byte{0x62, 0x7D, 0x5F, 0x26, 0x10, '5'}, exitUnreadable, "damaged"},
-		{"garbage", []byte("\x01\x02\x03 not a card file"), exitUnreadable, "damaged"},
+		{"truncated", []byte{0x62, 0x7D, 0x5F, 0x26, 0x10, '5'}, exitUnreadable, "not a well-formed OMS record"},
+		{"garbage", []byte("\x01\x02\x03 not a card file"), exitUnreadable, "not a well-formed OMS record"},
 		{"wrong template", []byte{0x64, 0x00}, exitUnreadable, "wrong template"},
 		{"impossible length", []byte{0x62, 0x84, 0xFF, 0xFF, 0xFF, 0xFF}, exitUnreadable, "length"},
 	}

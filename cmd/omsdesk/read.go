@@ -214,10 +214,15 @@ func (c *cli) decode(args []string) int {
 	return c.emit(r, p, f)
 }
 
+// decodeFailed reports a file that does not decode. The card-oriented advice of
+// cli.err.bad_data does not fit a file, so the message is the file's own.
 func (c *cli) decodeFailed(f *readFlags, err error) int {
 	if f.json {
-		writeJSON(c.stdout, c.errorReport("file", "", nil, err))
+		r := c.errorReport("file", "", nil, err)
+		r.Error.Message = c.tr.T("cli.err.bad_file", "error", err.Error())
+		writeJSON(c.stdout, r)
 		return exitUnreadable
 	}
-	return c.fail(err)
+	fmt.Fprintln(c.stderr, c.tr.T("cli.err.bad_file", "error", err.Error()))
+	return exitUnreadable
 }
