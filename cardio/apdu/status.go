@@ -25,10 +25,6 @@ func (s StatusWord) SW2() byte { return byte(s) }
 // OK reports whether s is 9000, normal processing.
 func (s StatusWord) OK() bool { return s == SWOK }
 
-// Warning reports whether s is a warning (62xx, 63xx): the command ran and may have
-// returned data, but the card has something to say about it.
-func (s StatusWord) Warning() bool { return s.SW1() == 0x62 || s.SW1() == 0x63 }
-
 // Status words named by ISO/IEC 7816-4 §5.1.3, table 6 (and tables 12–16 for the
 // detailed meanings of SW2). Each is also an error value: see [StatusWord].
 const (

@@ -43,7 +43,7 @@ func withTCK(atr []byte) []byte {
 }
 
 // ErrRemoved is returned by Transmit once the card has been pulled (fault mode
-// RemoveAfter, or [Card.Remove]): the reader sees the card gone mid-exchange.
+// RemoveAfter): the reader sees the card gone mid-exchange.
 var ErrRemoved = errors.New("virtual card removed")
 
 // Faults are misbehaviours a test can switch on. The zero value is a well-behaved card.
@@ -114,27 +114,6 @@ func (c *Card) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.curDF, c.curEF, c.pending = c.mf, nil, nil
-}
-
-// Remove pulls the card: every later Transmit fails with ErrRemoved.
-func (c *Card) Remove() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.removed = true
-}
-
-// SetFaults changes the fault modes and restarts the RemoveAfter count.
-func (c *Card) SetFaults(f Faults) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.faults, c.answered, c.removed = f, 0, false
-}
-
-// Answered returns how many APDUs the card has answered.
-func (c *Card) Answered() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.answered
 }
 
 func sw(s apdu.StatusWord) apdu.Response { return apdu.Response{SW: s} }
