@@ -51,13 +51,12 @@ type Options struct {
 
 // Result is one read: the decoded policy, and the raw files for dumps and technicians.
 type Result struct {
-	Policy        *policy.Policy
-	OwnerFile     []byte
-	InsurerFile   []byte // nil when the card names no current insurer
-	SelectedRoot  bool   // whether foms_root was selected (false: FOMS_ID directly)
-	APDUs         int    // APDUs sent, GET RESPONSE and resends included
-	Extended      bool   // whether an extended-length read was used
-	InsurerFileID uint16
+	Policy       *policy.Policy
+	OwnerFile    []byte
+	InsurerFile  []byte // nil when the card names no current insurer
+	SelectedRoot bool   // whether foms_root was selected (false: FOMS_ID directly)
+	APDUs        int    // APDUs sent, GET RESPONSE and resends included
+	Extended     bool   // whether an extended-length read was used
 }
 
 // Read reads the whole policy from the card behind t.
@@ -109,9 +108,8 @@ func read(c *apdu.Client, opts Options) (*Result, error) {
 	if len(ptr) != 2 {
 		return nil, fmt.Errorf("reading current insurer pointer: %d bytes, want 2: %w", len(ptr), apdu.ErrMalformedResponse)
 	}
-	res.InsurerFileID = uint16(ptr[0])<<8 | uint16(ptr[1])
-	res.Policy.InsurerFileID = res.InsurerFileID
-	if err := c.SelectEF(res.InsurerFileID); err != nil {
+	res.Policy.InsurerFileID = uint16(ptr[0])<<8 | uint16(ptr[1])
+	if err := c.SelectEF(res.Policy.InsurerFileID); err != nil {
 		return nil, fmt.Errorf("reading insurer record: %w", err)
 	}
 	if res.InsurerFile, err = readRecordFile(c, opts.Extended, &res.Extended); err != nil {

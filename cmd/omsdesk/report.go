@@ -75,7 +75,7 @@ func (c *cli) newReport(source, reader string, atr []byte, p *policy.Policy, res
 		r.Card = &cardInfo{APDUs: res.APDUs, SelectedRoot: res.SelectedRoot, ExtendedLength: res.Extended,
 			OwnerFileSize: len(res.OwnerFile), InsurerFileSize: len(res.InsurerFile)}
 		if res.InsurerFile != nil {
-			r.Card.InsurerFileID = fmt.Sprintf("%04X", res.InsurerFileID)
+			r.Card.InsurerFileID = fmt.Sprintf("%04X", p.InsurerFileID)
 		}
 	}
 	return r
