@@ -102,6 +102,9 @@ type watchEvent struct {
 	Event  string    `json:"event"` // reader_added, reader_removed, card_inserted, card_removed
 	Reader string    `json:"reader"`
 	ATR    string    `json:"atr"`
+	// Read is the card's report (the `read --json` document) on card_inserted lines
+	// when watch runs with --read; absent otherwise.
+	Read *report `json:"read,omitempty"`
 }
 
 var eventNames = map[pcsc.EventKind]string{
@@ -115,6 +118,7 @@ func (c *cli) watch(args []string) int {
 	asJSON := fs.Bool("json", false, c.tr.T("cli.flag.json"))
 	count := fs.Int("count", 0, c.tr.T("cli.flag.count"))
 	only := fs.String("reader", "", c.tr.T("cli.flag.watch_reader"))
+	readCards := fs.Bool("read", false, c.tr.T("cli.flag.watch_read"))
 	if !c.parse(fs, lang, args) {
 		return exitUsage
 	}
@@ -136,6 +140,9 @@ func (c *cli) watch(args []string) int {
 		}
 		e := watchEvent{Time: ev.Time.UTC(), Event: eventNames[ev.Kind], Reader: ev.Reader,
 			ATR: strings.ToUpper(hex.EncodeToString(ev.ATR))}
+		if *readCards && ev.Kind == pcsc.CardInserted {
+			e.Read = c.outcomeReport("pcsc", probe.Read(pc, ev.Reader, probe.Options{}))
+		}
 		if *asJSON {
 			b, _ := json.Marshal(e)
 			fmt.Fprintln(c.stdout, string(b))
@@ -145,6 +152,9 @@ func (c *cli) watch(args []string) int {
 				line += "  " + spacedHex(e.ATR)
 			}
 			fmt.Fprintln(c.stdout, line)
+			if e.Read != nil {
+				writeHuman(c.stdout, c.tr, e.Read)
+			}
 		}
 		if n++; *count > 0 && n >= *count {
 			return exitOK

@@ -457,3 +457,43 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestE2EWatchRead is the clinic integration: `watch --read --json` prints one line per
+// inserted card carrying the whole `read --json` report.
+func TestE2EWatchRead(t *testing.T) {
+	pc := pcsctest.RequirePCSCD(t)
+	pcsctest.LockSlot(t, slot)
+	waitPresent(t, pc, false)
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"watch", "--json", "--read", "--reader", reader, "--count", "3"}, &out, io.Discard)
+	}()
+	waitFor(t, func() bool { return strings.Contains(out.String(), "reader_added") })
+	link := pcsctest.InsertCard(t, pc, slot, fixtureCard(t, "testdata/petrova.json", nil))
+	waitFor(t, func() bool { return strings.Contains(out.String(), "card_inserted") }) // read done
+	pcsctest.RemoveCard(t, pc, slot, link)
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("watch: exit %d", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("watch printed only:\n%s", out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines:\n%s", len(lines), out.String())
+	}
+	var ins, rem watchEvent
+	if json.Unmarshal([]byte(lines[1]), &ins) != nil || json.Unmarshal([]byte(lines[2]), &rem) != nil {
+		t.Fatalf("lines are not JSON:\n%s", out.String())
+	}
+	if ins.Event != "card_inserted" || ins.Read == nil || ins.Read.Error != nil {
+		t.Fatalf("insertion line: %s", lines[1])
+	}
+	wantPolicy(t, ins.Read.Policy, "testdata/petrova.json")
+	if rem.Event != "card_removed" || rem.Read != nil {
+		t.Fatalf("removal line: %s", lines[2])
+	}
+}

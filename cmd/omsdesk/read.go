@@ -113,11 +113,10 @@ func (c *cli) setToday(s string) bool {
 // printOutcomes prints the first OMS policy among the outcomes; the other cards are
 // named on stderr. With no OMS policy at all, it reports why the first card failed.
 func (c *cli) printOutcomes(source string, outs []probe.Outcome, f *readFlags) int {
-	var best *probe.Outcome
-	for i := range outs {
-		o := &outs[i]
-		if o.IsOMS() && best == nil {
-			best = o
+	best := -1
+	for i, o := range outs {
+		if o.IsOMS() && best < 0 {
+			best = i
 			continue
 		}
 		if o.Err != nil && len(outs) > 1 {
@@ -126,13 +125,13 @@ func (c *cli) printOutcomes(source string, outs []probe.Outcome, f *readFlags) i
 				"reason", c.tr.T(key, "error", o.Err.Error())))
 		}
 	}
-	if best == nil {
+	if best < 0 {
 		o := outs[0]
 		code, _ := classify(o.Err)
 		if code == exitFailure {
 			code = exitUnreadable
 		}
-		r := c.errorReport(source, o.Reader, o.ATR, o.Err)
+		r := c.outcomeReport(source, o)
 		if f.json {
 			writeJSON(c.stdout, r)
 		} else {
@@ -140,8 +139,15 @@ func (c *cli) printOutcomes(source string, outs []probe.Outcome, f *readFlags) i
 		}
 		return code
 	}
-	r := c.newReport(source, best.Reader, best.ATR, best.Result.Policy, best.Result)
-	return c.emit(r, best.Result.Policy, f)
+	return c.emit(c.outcomeReport(source, outs[best]), outs[best].Result.Policy, f)
+}
+
+// outcomeReport is the report of one card: its policy, or why there is none.
+func (c *cli) outcomeReport(source string, o probe.Outcome) *report {
+	if !o.IsOMS() {
+		return c.errorReport(source, o.Reader, o.ATR, o.Err)
+	}
+	return c.newReport(source, o.Reader, o.ATR, o.Result.Policy, o.Result)
 }
 
 // emit prints a report and saves the photo when asked.
