@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set-up, formatting, vet, and every test —
 # end-to-end tests included, through the real pcscd with vsmartcard's vpcd and the
-# virtual OMS card (they fail, rather than skip, when pcscd is missing).
+# virtual OMS card, and the oracle tests against Debian's GOST tools (they fail, rather
+# than skip, when pcscd or a tool is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,4 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
 fi
 go vet ./...
-OMSDESK_REQUIRE_PCSC=1 go test -count=1 -timeout 30m ./...
+OMSDESK_REQUIRE_PCSC=1 OMSDESK_REQUIRE_TOOLS=1 go test -count=1 -timeout 30m ./...

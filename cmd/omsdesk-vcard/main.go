@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"omsdesk/assets/i18n"
+	"omsdesk/cardio/dump"
 	"omsdesk/cardio/vcard"
 	"omsdesk/cardio/vpcd"
 )
@@ -32,7 +33,7 @@ func main() {
 
 // options are the command line, parsed.
 type options struct {
-	fixture, owner, insurer, insurerFID, atr, addr, lang string
+	fixture, dumpFile, owner, insurer, insurerFID, atr, addr, lang string
 	slot, removeAfter                                    int
 	t0, wrongLe, extended, removed, printFixture         bool
 	delay                                                time.Duration
@@ -43,6 +44,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("omsdesk-vcard", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.fixture, "fixture", "", "card description (JSON, docs/virtual-card.md); default: the built-in demo card")
+	fs.StringVar(&o.dumpFile, "dump", "", "a card saved with 'omsdesk dump' (replays its ATR and files)")
 	fs.StringVar(&o.owner, "owner", "", "raw EF 0201 (owner record), binary or hex")
 	fs.StringVar(&o.insurer, "insurer", "", "raw insurer EF, binary or hex")
 	fs.StringVar(&o.insurerFID, "insurer-fid", "0202", "file ID of -insurer")
@@ -139,6 +141,19 @@ func (o *options) layout() (vcard.Layout, error) {
 		}
 	case o.fixture != "":
 		if l, err = vcard.LoadFixture(o.fixture); err != nil {
+			return l, err
+		}
+	case o.dumpFile != "":
+		f, err := os.Open(o.dumpFile)
+		if err != nil {
+			return l, err
+		}
+		defer f.Close()
+		d, err := dump.Load(f)
+		if err != nil {
+			return l, err
+		}
+		if l, err = d.Layout(); err != nil {
 			return l, err
 		}
 	default:

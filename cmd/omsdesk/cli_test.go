@@ -238,3 +238,43 @@ func splitPairs(s string) []string {
 	}
 	return out
 }
+
+func TestDumpReadDiff(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
+	if code, _, errOut := runCLI(t, "dump", "--virtual", "-o", a); code != exitOK {
+		t.Fatalf("dump: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "dump", "--fixture", "testdata/petrova.json", "-o", b); code != exitOK {
+		t.Fatalf("dump: exit %d %s", code, errOut)
+	}
+	if fi, err := os.Stat(a); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("dump file mode: %v %v", fi.Mode(), err)
+	}
+	// A dump reads back as the card it was made from.
+	code, out, _ := runCLI(t, "read", "--dump", b, "--json", "--today", "2026-11-25")
+	if code != exitOK {
+		t.Fatalf("read --dump: exit %d", code)
+	}
+	wantPolicy(t, decodeReport(t, out).Policy, "testdata/petrova.json")
+	if code, out, _ := runCLI(t, "--lang", "en", "diff", a, a); code != exitOK || !strings.Contains(out, "same") {
+		t.Fatalf("diff of a dump with itself: exit %d %s", code, out)
+	}
+	code, out, _ = runCLI(t, "diff", "--json", a, b)
+	var diffs []struct{ Field, A, B string }
+	if code != exitDiffer || json.Unmarshal([]byte(out), &diffs) != nil {
+		t.Fatalf("diff: exit %d %s", code, out)
+	}
+	found := false
+	for _, d := range diffs {
+		if d.Field == "surname" && d.A == "ИВАНОВ" && d.B == "ПЕТРОВА-ВОДКИНА" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("diff does not name the surname: %s", out)
+	}
+	if code, _, _ := runCLI(t, "diff", a, "testdata/owner.hex"); code != exitUnreadable {
+		t.Fatalf("diff with a non-dump: exit %d", code)
+	}
+}

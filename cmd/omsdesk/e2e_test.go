@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"omsdesk/cardio/dump"
 	"omsdesk/cardio/pcsc"
 	"omsdesk/cardio/pcsc/pcsctest"
 	"omsdesk/cardio/vcard"
@@ -495,5 +496,43 @@ func TestE2EWatchRead(t *testing.T) {
 	wantPolicy(t, ins.Read.Policy, "testdata/petrova.json")
 	if rem.Event != "card_removed" || rem.Read != nil {
 		t.Fatalf("removal line: %s", lines[2])
+	}
+}
+
+// TestE2EDumpThroughPCSCD dumps a card through pcscd, replays the dump as a card and
+// dumps that again: the two dumps hold the same card.
+func TestE2EDumpThroughPCSCD(t *testing.T) {
+	pc := pcsctest.RequirePCSCD(t)
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "first.json"), filepath.Join(dir, "second.json")
+	link := pcsctest.InsertCard(t, pc, slot, fixtureCard(t, "testdata/petrova.json", nil))
+	if code, _, errOut := runCLI(t, "dump", "--reader", reader, "--timeout", "10s", "-o", first); code != exitOK {
+		t.Fatalf("dump: exit %d %s", code, errOut)
+	}
+	pcsctest.RemoveCard(t, pc, slot, link)
+
+	f, err := os.Open(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := dump.Load(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Reader != reader || len(d.Trace) == 0 || !d.TraceRedacted {
+		t.Fatalf("dump header: reader %q, %d trace entries, redacted %v", d.Reader, len(d.Trace), d.TraceRedacted)
+	}
+	l, err := d.Layout()
+	if err != nil {
+		t.Fatal(err)
+	}
+	link = pcsctest.InsertCard(t, pc, slot, vcard.New(l))
+	if code, _, errOut := runCLI(t, "dump", "--reader", reader, "--timeout", "10s", "-o", second); code != exitOK {
+		t.Fatalf("second dump: exit %d %s", code, errOut)
+	}
+	pcsctest.RemoveCard(t, pc, slot, link)
+	if code, out, _ := runCLI(t, "diff", first, second); code != exitOK {
+		t.Fatalf("the replayed card differs from the original (exit %d):\n%s", code, out)
 	}
 }

@@ -5,6 +5,8 @@
 //	omsdesk read                 wait for a card and read the policy (--json for programs)
 //	omsdesk decode               decode raw owner/insurer file bytes, no card needed
 //	omsdesk atr                  decode an ATR
+//	omsdesk dump                 save a card as a dump file
+//	omsdesk diff                 compare two dumps field by field
 //
 // Exit codes are stable (docs/cli.md): see the exit* constants.
 package main
@@ -36,6 +38,7 @@ const (
 	exitUnreadable  = 5 // the card or file could not be read or decoded (removed, malformed)
 	exitTimeout     = 6 // no card arrived before --timeout
 	exitInterrupted = 7 // interrupted by a signal
+	exitDiffer      = 8 // diff: the dumps differ
 )
 
 func main() {
@@ -60,6 +63,8 @@ var commands = []command{
 	{"read", (*cli).read},
 	{"decode", (*cli).decode},
 	{"atr", (*cli).atr},
+	{"dump", (*cli).dumpCard},
+	{"diff", (*cli).diff},
 }
 
 func run(args []string, stdout, stderr io.Writer) int {

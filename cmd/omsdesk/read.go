@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"omsdesk/cardio/dump"
 	"omsdesk/cardio/pcsc"
 	"omsdesk/cardio/policy"
 	"omsdesk/cardio/probe"
@@ -29,6 +31,82 @@ type readFlags struct {
 	today     string
 }
 
+// cardSource says where a command gets its card: a PC/SC reader (the default), the
+// built-in virtual card, a fixture, or a dump — the last three in process.
+type cardSource struct {
+	reader, fixture, dump string
+	virtual               bool
+	timeout               time.Duration
+}
+
+func (c *cli) sourceFlags(fs *flag.FlagSet) *cardSource {
+	s := &cardSource{}
+	fs.StringVar(&s.reader, "reader", "", c.tr.T("cli.flag.reader"))
+	fs.BoolVar(&s.virtual, "virtual", false, c.tr.T("cli.flag.virtual"))
+	fs.StringVar(&s.fixture, "fixture", "", c.tr.T("cli.flag.fixture"))
+	fs.StringVar(&s.dump, "dump", "", c.tr.T("cli.flag.dump"))
+	fs.DurationVar(&s.timeout, "timeout", 0, c.tr.T("cli.flag.timeout"))
+	return s
+}
+
+// acquire reads the card(s) of the source. It returns the source's JSON name and the
+// outcomes, or an exit code (non-zero) after reporting what went wrong.
+func (c *cli) acquire(src *cardSource, opts probe.Options) (string, []probe.Outcome, int) {
+	if src.virtual || src.fixture != "" || src.dump != "" {
+		l, err := src.layout()
+		if err != nil {
+			fmt.Fprintln(c.stderr, c.tr.T("cli.err.fixture", "error", err.Error()))
+			return "", nil, exitUsage
+		}
+		card := vcard.New(l)
+		res, ex, err := probe.ReadTransport(card.Transport(), false, opts)
+		return "virtual", []probe.Outcome{{Reader: virtualReader, ATR: card.ATR(), Result: res, Trace: ex, Err: err}}, exitOK
+	}
+	pc, err := pcsc.Establish()
+	if err != nil {
+		return "", nil, c.fail(err)
+	}
+	defer pc.Release()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if src.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, src.timeout)
+		defer cancel()
+	}
+	outs, err := probe.ReadWhenPresent(ctx, pc, src.reader, opts)
+	if err != nil {
+		switch {
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			err = fmt.Errorf("%w (%v)", errTimeout, src.timeout)
+		case ctx.Err() != nil:
+			err = errInterrupted
+		}
+		return "", nil, c.fail(err)
+	}
+	return "pcsc", outs, exitOK
+}
+
+// layout builds the in-process card of a virtual source.
+func (s *cardSource) layout() (vcard.Layout, error) {
+	switch {
+	case s.fixture != "":
+		return vcard.LoadFixture(s.fixture)
+	case s.dump != "":
+		f, err := os.Open(s.dump)
+		if err != nil {
+			return vcard.Layout{}, err
+		}
+		defer f.Close()
+		d, err := dump.Load(f)
+		if err != nil {
+			return vcard.Layout{}, err
+		}
+		return d.Layout()
+	}
+	return vcard.ParseFixture(vcard.DefaultFixture(), ".")
+}
+
 // read waits for a card and prints its policy.
 func (c *cli) read(args []string) int {
 	fs, lang := c.flags("read")
@@ -38,60 +116,22 @@ func (c *cli) read(args []string) int {
 	fs.StringVar(&f.today, "today", "", c.tr.T("cli.flag.today"))
 	fs.BoolVar(&f.trace, "trace", false, c.tr.T("cli.flag.trace"))
 	fs.BoolVar(&f.fullTrace, "full-trace", false, c.tr.T("cli.flag.full_trace"))
-	reader := fs.String("reader", "", c.tr.T("cli.flag.reader"))
-	virtual := fs.Bool("virtual", false, c.tr.T("cli.flag.virtual"))
-	fixture := fs.String("fixture", "", c.tr.T("cli.flag.fixture"))
-	timeout := fs.Duration("timeout", 0, c.tr.T("cli.flag.timeout"))
+	src := c.sourceFlags(fs)
 	if !c.parse(fs, lang, args) || !c.setToday(f.today) {
 		return exitUsage
 	}
 	opts := probe.Options{Trace: f.trace || f.fullTrace}
-
-	if *virtual || *fixture != "" {
-		card := vcard.Default()
-		if *fixture != "" {
-			l, err := vcard.LoadFixture(*fixture)
-			if err != nil {
-				fmt.Fprintln(c.stderr, c.tr.T("cli.err.fixture", "error", err.Error()))
-				return exitUsage
-			}
-			card = vcard.New(l)
-		}
-		res, ex, err := probe.ReadTransport(card.Transport(), false, opts)
-		c.printTrace(ex, f)
-		out := probe.Outcome{Reader: virtualReader, ATR: card.ATR(), Result: res, Err: err}
-		return c.printOutcomes("virtual", []probe.Outcome{out}, f)
-	}
-
-	pc, err := pcsc.Establish()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer pc.Release()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if *timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *timeout)
-		defer cancel()
-	}
 	if !f.json {
 		opts.OnWait = func() { fmt.Fprintln(c.stderr, c.tr.T("cli.read.waiting")) }
 	}
-	outs, err := probe.ReadWhenPresent(ctx, pc, *reader, opts)
-	if err != nil {
-		switch {
-		case errors.Is(ctx.Err(), context.DeadlineExceeded):
-			err = fmt.Errorf("%w (%v)", errTimeout, *timeout)
-		case ctx.Err() != nil:
-			err = errInterrupted
-		}
-		return c.fail(err)
+	source, outs, code := c.acquire(src, opts)
+	if code != exitOK {
+		return code
 	}
 	for _, o := range outs {
 		c.printTrace(o.Trace, f)
 	}
-	return c.printOutcomes("pcsc", outs, f)
+	return c.printOutcomes(source, outs, f)
 }
 
 // setToday fixes "today" for the validity verdict (reproducible output in tests and
