@@ -34,9 +34,9 @@ func main() {
 // options are the command line, parsed.
 type options struct {
 	fixture, dumpFile, owner, insurer, insurerFID, atr, addr, lang string
-	slot, removeAfter                                    int
-	t0, wrongLe, extended, removed, printFixture         bool
-	delay                                                time.Duration
+	slot, removeAfter                                              int
+	t0, wrongLe, extended, removed, printFixture                   bool
+	delay                                                          time.Duration
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
