@@ -278,3 +278,37 @@ func TestDumpReadDiff(t *testing.T) {
 		t.Fatalf("diff with a non-dump: exit %d", code)
 	}
 }
+
+func TestVerifyCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "--lang", "en", "verify", "--virtual", "--today", "2026-11-25")
+	if code != exitOK || !strings.Contains(out, "passed every applicable check") || !strings.Contains(out, "Luhn") {
+		t.Fatalf("virtual card: exit %d\n%s", code, out)
+	}
+	// petrova.json carries an unknown tag and a certificate that is not one.
+	code, out, _ = runCLI(t, "verify", "--json", "--fixture", "testdata/petrova.json", "--today", "2026-11-25")
+	var r struct {
+		Verdict string
+		Checks  []struct{ ID, Status, Code string }
+	}
+	if code != exitFailedChecks || json.Unmarshal([]byte(out), &r) != nil || r.Verdict != "fail" {
+		t.Fatalf("petrova: exit %d\n%s", code, out)
+	}
+	failed := map[string]string{}
+	for _, c := range r.Checks {
+		if c.Status == "fail" {
+			failed[c.ID] = c.Code
+		}
+	}
+	if failed["tags.owner"] != "tags_unknown" || failed["signature"] != "cert_bad" || len(failed) != 3 {
+		t.Fatalf("failed checks %v", failed)
+	}
+	// A dump is checked as saved; a Russian report names the checks in Russian.
+	d := filepath.Join(t.TempDir(), "d.json")
+	if code, _, _ := runCLI(t, "dump", "--virtual", "-o", d); code != exitOK {
+		t.Fatal("dump failed")
+	}
+	code, out, _ = runCLI(t, "--lang", "ru", "verify", "--dump", d, "--today", "2026-11-25")
+	if code != exitOK || !strings.Contains(out, "Номер полиса (ЕНП)") || !strings.Contains(out, "прошла все применимые") {
+		t.Fatalf("dump: exit %d\n%s", code, out)
+	}
+}

@@ -536,3 +536,15 @@ func TestE2EDumpThroughPCSCD(t *testing.T) {
 		t.Fatalf("the replayed card differs from the original (exit %d):\n%s", code, out)
 	}
 }
+
+func TestE2EVerifyThroughPCSCD(t *testing.T) {
+	pc := pcsctest.RequirePCSCD(t)
+	pcsctest.InsertCard(t, pc, slot, vcard.Default())
+	code, out, errOut := runCLI(t, "verify", "--json", "--reader", reader, "--timeout", "10s", "--today", "2026-11-25")
+	var r struct {
+		Verdict, Reader, ATR string
+	}
+	if code != exitOK || json.Unmarshal([]byte(out), &r) != nil || r.Verdict != "pass" || r.Reader != reader {
+		t.Fatalf("exit %d %s\n%s", code, errOut, out)
+	}
+}

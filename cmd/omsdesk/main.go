@@ -7,6 +7,7 @@
 //	omsdesk atr                  decode an ATR
 //	omsdesk dump                 save a card as a dump file
 //	omsdesk diff                 compare two dumps field by field
+//	omsdesk verify               check a card's or a dump's integrity
 //
 // Exit codes are stable (docs/cli.md): see the exit* constants.
 package main
@@ -30,15 +31,16 @@ import (
 
 // Exit codes, documented in docs/cli.md; scripts depend on them.
 const (
-	exitOK          = 0
-	exitFailure     = 1 // anything not covered below
-	exitUsage       = 2 // bad command line
-	exitNotOMS      = 3 // a card answered, but it is not an OMS policy card
-	exitNoPCSC      = 4 // pcscd not running, no readers, or the named reader does not exist
-	exitUnreadable  = 5 // the card or file could not be read or decoded (removed, malformed)
-	exitTimeout     = 6 // no card arrived before --timeout
-	exitInterrupted = 7 // interrupted by a signal
-	exitDiffer      = 8 // diff: the dumps differ
+	exitOK           = 0
+	exitFailure      = 1 // anything not covered below
+	exitUsage        = 2 // bad command line
+	exitNotOMS       = 3 // a card answered, but it is not an OMS policy card
+	exitNoPCSC       = 4 // pcscd not running, no readers, or the named reader does not exist
+	exitUnreadable   = 5 // the card or file could not be read or decoded (removed, malformed)
+	exitTimeout      = 6 // no card arrived before --timeout
+	exitInterrupted  = 7 // interrupted by a signal
+	exitDiffer       = 8 // diff: the dumps differ
+	exitFailedChecks = 9 // verify: the card failed an integrity check
 )
 
 func main() {
@@ -65,6 +67,7 @@ var commands = []command{
 	{"atr", (*cli).atr},
 	{"dump", (*cli).dumpCard},
 	{"diff", (*cli).diff},
+	{"verify", (*cli).verifyCard},
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
