@@ -1,0 +1,262 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/json"
+	"math/big"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"omsdesk/cardio/dump"
+	"omsdesk/cardio/policy"
+	"omsdesk/cardio/tlv"
+	"omsdesk/cardio/vcard"
+)
+
+var today = policy.MakeDate(2026, 11, 25)
+
+// signer is a synthetic insurer key and self-signed certificate, valid 2020–2030.
+type signer struct {
+	key  *ecdsa.PrivateKey
+	cert []byte
+}
+
+func newSigner(t testing.TB, name string) signer {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: name, Organization: []string{"ООО «Тест-Мед»"}},
+		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signer{key, der}
+}
+
+// sign signs the insurer record the way our card profile does: ECDSA P-256 over the
+// SHA-256 of the record's DER encoding without 7F60.
+func (s signer) sign(t testing.TB, in *policy.Insurer) {
+	in.Signature = nil
+	digest := sha256.Sum256(in.EncodeUnsigned())
+	sig, err := ecdsa.SignASN1(rand.Reader, s.key, digest[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Signature = &policy.Signature{Value: sig, Certificate: s.cert}
+}
+
+// dumpOf lays a layout out as a dump, whatever its bytes (broken ones too).
+func dumpOf(l vcard.Layout) *dump.Dump {
+	d := &dump.Dump{Format: dump.Format, Version: dump.Version, Reader: "test", ATR: strings.ToUpper(hex.EncodeToString(l.ATR))}
+	if l.ATR == nil {
+		d.ATR = strings.ToUpper(hex.EncodeToString(vcard.DefaultATR))
+	}
+	d.Files = append(d.Files, dump.File{DF: "FOMS_ID", FID: "0201", Data: hex.EncodeToString(l.Owner)})
+	for _, e := range l.Insurers {
+		d.Files = append(d.Files, dump.File{DF: "FOMS_INS", FID: fid(e.FID), Data: hex.EncodeToString(e.Data)})
+	}
+	if l.Current != 0 {
+		d.CurrentInsurer = fid(l.Current)
+	}
+	return d
+}
+
+func goodPolicy(t testing.TB, s signer) *policy.Policy {
+	p := vcard.SamplePolicy(2000)
+	p.Owner.SNILS = "112-233-445 95"
+	s.sign(t, p.Insurer)
+	return p
+}
+
+func TestGoodCardPasses(t *testing.T) {
+	s := newSigner(t, "Тестовый страховщик")
+	r := Dump(dumpOf(vcard.FromPolicy(goodPolicy(t, s))), Options{Today: today})
+	if r.Verdict != Pass {
+		t.Fatalf("failed: %v\n%+v", r.Failed(), r.Checks)
+	}
+	for _, id := range []string{"atr", "tlv.owner", "tags.owner", "tlv.insurer", "tags.insurer", "fields.required", "enp", "snils",
+		"sex", "ogrn", "okato", "dates", "insurer.pointer", "photo", "signature", "certificate"} {
+		if c, ok := r.Find(id); !ok || c.Status != Pass {
+			t.Errorf("%s: %+v", id, c)
+		}
+	}
+	if c, _ := r.Find("certificate.chain"); c.Status != NA || c.Code != "chain_no_store" {
+		t.Errorf("chain without a trust store: %+v", c)
+	}
+	if r.Signature == nil || r.Signature.SignedBytes != "card bytes without 7F60" || r.Signature.Layout != "DER ECDSA-Sig-Value" {
+		t.Errorf("signature info %+v", r.Signature)
+	}
+	if r.Certificate == nil || !strings.Contains(r.Certificate.Subject, "Тестовый страховщик") || r.Certificate.KeyAlgorithm != "ECDSA P-256" {
+		t.Errorf("certificate info %+v", r.Certificate)
+	}
+	// The report repeats none of the holder's data.
+	for _, c := range r.Checks {
+		for _, secret := range []string{"5001234567890127", "ИВАНОВ", "112-233-445"} {
+			if strings.Contains(c.Reason, secret) {
+				t.Errorf("check %s shows %q", c.ID, secret)
+			}
+		}
+	}
+	trust, err := NewTrustStore(s.cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = Dump(dumpOf(vcard.FromPolicy(goodPolicy(t, s))), Options{Today: today, Trust: trust})
+	if c, _ := r.Find("certificate.chain"); c.Status != Pass {
+		t.Errorf("chain with the signer trusted: %+v", c)
+	}
+}
+
+// TestEveryCheckFailsOnItsDefect builds, for each check, a card broken in exactly the
+// way that check exists to catch, and requires that check to fail.
+func TestEveryCheckFailsOnItsDefect(t *testing.T) {
+	s := newSigner(t, "Тестовый страховщик")
+	other := newSigner(t, "Чужой удостоверяющий центр")
+	otherStore, _ := NewTrustStore(other.cert)
+	layoutWith := func(change func(p *policy.Policy)) vcard.Layout {
+		p := goodPolicy(t, s)
+		change(p)
+		return vcard.FromPolicy(p)
+	}
+	resigned := func(change func(p *policy.Policy)) vcard.Layout {
+		p := goodPolicy(t, s)
+		change(p)
+		s.sign(t, p.Insurer)
+		return vcard.FromPolicy(p)
+	}
+	tests := []struct {
+		check string
+		l     vcard.Layout
+		opts  Options
+	}{
+		{"atr", func() vcard.Layout {
+			l := layoutWith(func(*policy.Policy) {})
+			l.ATR = append(append([]byte(nil), vcard.DefaultATR[:len(vcard.DefaultATR)-1]...), 0x00)
+			return l
+		}(), Options{}},
+		{"tlv.owner", func() vcard.Layout {
+			l := layoutWith(func(*policy.Policy) {})
+			l.Owner = append(l.Owner, 0x5F, 0x21, 0x01, 'X')
+			return l
+		}(), Options{}},
+		{"tags.owner", func() vcard.Layout {
+			l := layoutWith(func(*policy.Policy) {})
+			l.Owner = l.Owner[:len(l.Owner)-3]
+			return l
+		}(), Options{}},
+		{"tags.owner", layoutWith(func(p *policy.Policy) { p.Owner.Unknown = []tlv.Object{tlv.Primitive(0x5F2B, []byte{1})} }), Options{}},
+		{"tags.insurer", resigned(func(p *policy.Policy) { p.Insurer.Unknown = []tlv.Object{tlv.Primitive(0x5F55, []byte{1})} }), Options{}},
+		{"tlv.insurer", func() vcard.Layout {
+			l := layoutWith(func(*policy.Policy) {})
+			l.Insurers[0].Data = append(l.Insurers[0].Data, 0x64, 0x00)
+			return l
+		}(), Options{}},
+		{"fields.required", layoutWith(func(p *policy.Policy) { p.Owner.FirstName = "" }), Options{}},
+		{"enp", layoutWith(func(p *policy.Policy) { p.Owner.ENP = "5001234567890128" }), Options{}},
+		{"snils", layoutWith(func(p *policy.Policy) { p.Owner.SNILS = "112-233-445 96" }), Options{}},
+		{"sex", layoutWith(func(p *policy.Policy) { p.Owner.Sex = 3 }), Options{}},
+		{"ogrn", resigned(func(p *policy.Policy) { p.Insurer.OGRN = "1027700000009" }), Options{}},
+		{"okato", resigned(func(p *policy.Policy) { p.Insurer.OKATO = "abc" }), Options{}},
+		{"dates", layoutWith(func(p *policy.Policy) { p.Owner.IssueDate = policy.MakeDate(1980, 1, 1) }), Options{}},
+		{"insurer.pointer", func() vcard.Layout {
+			l := layoutWith(func(*policy.Policy) {})
+			l.Current = 0x0999
+			return l
+		}(), Options{}},
+		{"photo", layoutWith(func(p *policy.Policy) { p.Owner.Photo.Data = p.Owner.Photo.Data[:600] }), Options{}},
+		{"signature", layoutWith(func(p *policy.Policy) { p.Insurer.OGRN = "1027739008440" }), Options{}}, // valid OGRN, not the signed one
+		{"signature", layoutWith(func(p *policy.Policy) { p.Insurer.Signature.Value[10] ^= 1 }), Options{}},
+		{"signature", layoutWith(func(p *policy.Policy) { p.Insurer.Signature.Certificate = other.cert }), Options{}},
+		{"signature", layoutWith(func(p *policy.Policy) { p.Insurer.Signature.Certificate = nil }), Options{}},
+		{"certificate", layoutWith(func(*policy.Policy) {}), Options{Today: policy.MakeDate(2031, 1, 1)}},
+		{"certificate.chain", layoutWith(func(*policy.Policy) {}), Options{Trust: otherStore}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.check, func(t *testing.T) {
+			opts := tt.opts
+			if opts.Today.IsZero() {
+				opts.Today = today
+			}
+			r := Dump(dumpOf(tt.l), opts)
+			c, ok := r.Find(tt.check)
+			if !ok || c.Status != Fail {
+				t.Fatalf("check %s = %+v; failed: %v", tt.check, c, r.Failed())
+			}
+			if r.Verdict != Fail || c.Reason == "" || c.Code == "" {
+				t.Fatalf("verdict %s, reason %q", r.Verdict, c.Reason)
+			}
+		})
+	}
+}
+
+func TestSignedRangesAndLayouts(t *testing.T) {
+	s := newSigner(t, "Тест")
+	in := vcard.SamplePolicy(0).Insurer
+	in.Signature = nil
+	fields := in.EncodeUnsigned()[2:] // without the 64 header
+	digest := sha256.Sum256(fields)
+	r, ss, err := ecdsa.Sign(rand.Reader, s.key, digest[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := append(r.FillBytes(make([]byte, 32)), ss.FillBytes(make([]byte, 32))...)
+	in.Signature = &policy.Signature{Value: raw, Certificate: s.cert}
+	p := vcard.SamplePolicy(0)
+	p.Insurer = in
+	rep := Dump(dumpOf(vcard.FromPolicy(p)), Options{Today: today})
+	if rep.Signature == nil || rep.Signature.SignedBytes != "fields without the 64 header, without 7F60" ||
+		!strings.HasPrefix(rep.Signature.Layout, "r||s") {
+		t.Fatalf("signature info %+v, checks %v", rep.Signature, rep.Failed())
+	}
+}
+
+func TestReasonCatalogue(t *testing.T) {
+	for code := range reasonsEN {
+		if english(code, nil) == "" {
+			t.Errorf("empty reason %s", code)
+		}
+	}
+	if !bytes.Contains([]byte(english("tlv_ok", map[string]string{"template": "62", "size": "127"})), []byte("127 bytes")) {
+		t.Fatal("placeholders not filled")
+	}
+}
+
+// TestCataloguesMatch keeps assets/i18n/verify.*.json in step with the reason codes and
+// check IDs this package produces.
+func TestCataloguesMatch(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		data, err := os.ReadFile("../../assets/i18n/verify." + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cat map[string]string
+		if err := json.Unmarshal(data, &cat); err != nil {
+			t.Fatal(err)
+		}
+		for code, en := range reasonsEN {
+			got, ok := cat["verify.reason."+code]
+			if !ok || lang == "en" && got != en {
+				t.Errorf("%s: verify.reason.%s = %q, want %q", lang, code, got, en)
+			}
+		}
+		s := newSigner(t, "x")
+		r := Dump(dumpOf(vcard.FromPolicy(goodPolicy(t, s))), Options{Today: today})
+		for _, c := range r.Checks {
+			if _, ok := cat["verify.check."+c.ID]; !ok {
+				t.Errorf("%s: no title for check %s", lang, c.ID)
+			}
+		}
+	}
+}
