@@ -59,6 +59,7 @@ type Card struct {
 	ctx    *Context
 	reader string
 	proto  Protocol
+	direct bool // connected with ConnectDirect: attributes only, no card protocol
 
 	mu      sync.Mutex
 	h       *scard.Card
@@ -226,7 +227,11 @@ func (k *Card) Reconnect(reset bool) error {
 // reconnect calls SCardReconnect. A reader that has no card (any more) means the card we
 // were connected to was removed.
 func (k *Card) reconnect(d scard.Disposition) error {
-	err := k.h.Reconnect(scard.ShareShared, scard.Protocol(k.proto), d)
+	share, proto := scard.ShareShared, scard.Protocol(k.proto)
+	if k.direct {
+		share, proto = scard.ShareDirect, scard.ProtocolUndefined
+	}
+	err := k.h.Reconnect(share, proto, d)
 	if isCode(err, scard.ErrNoSmartcard) {
 		return withKind(err, ErrCardRemoved)
 	}

@@ -312,3 +312,19 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatalf("dump: exit %d\n%s", code, out)
 	}
 }
+
+func TestDiagnoseWritesABundle(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "diag.json")
+	code, _, errOut := runCLI(t, "--lang", "en", "diagnose", "-o", p)
+	if code != exitOK || !strings.Contains(errOut, "no personal data") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var b map[string]any
+	data, err := os.ReadFile(p)
+	if err != nil || json.Unmarshal(data, &b) != nil {
+		t.Fatalf("bundle is not JSON: %v", err)
+	}
+	if _, ok := b["program"]; !ok {
+		t.Fatalf("bundle lacks the program section: %s", data)
+	}
+}

@@ -8,6 +8,7 @@
 //	omsdesk dump                 save a card as a dump file
 //	omsdesk diff                 compare two dumps field by field
 //	omsdesk verify               check a card's or a dump's integrity
+//	omsdesk diagnose             the support bundle, without personal data
 //
 // Exit codes are stable (docs/cli.md): see the exit* constants.
 package main
@@ -68,6 +69,7 @@ var commands = []command{
 	{"dump", (*cli).dumpCard},
 	{"diff", (*cli).diff},
 	{"verify", (*cli).verifyCard},
+	{"diagnose", (*cli).diagnose},
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
