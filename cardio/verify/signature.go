@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -75,18 +76,20 @@ func checkSignature(r *Report, in *policy.Insurer, file []byte, opts Options) {
 		return
 	}
 	ranges := signedRanges(in, file)
-	if cert, err := x509.ParseCertificate(sig.Certificate); err == nil {
-		checkECDSA(r, cert, sig.Value, ranges)
-		describeX509(r, cert, opts)
-		return
-	} else if g, ok := gostCertificate(sig.Certificate); ok {
+	// GOST first: crypto/x509 parses GOST certificates too, but without a usable key.
+	if g, ok := gostCertificate(sig.Certificate); ok {
 		checkGOST(r, g, sig.Value, ranges, opts)
 		return
-	} else {
+	}
+	cert, err := x509.ParseCertificate(sig.Certificate)
+	if err != nil {
 		r.add("signature", Fail, "cert_bad", map[string]string{"error": err.Error()})
 		r.add("certificate", Fail, "cert_bad", map[string]string{"error": err.Error()})
 		r.add("certificate.chain", NA, "cert_bad", map[string]string{"error": err.Error()})
+		return
 	}
+	checkECDSA(r, cert, sig.Value, ranges)
+	describeX509(r, cert, opts)
 }
 
 // checkECDSA verifies an ECDSA P-256 / SHA-256 signature (our card profile), in DER
@@ -133,8 +136,7 @@ func describeX509(r *Report, cert *x509.Certificate, opts Options) {
 		r.add("certificate.chain", NA, "chain_no_store", nil)
 		return
 	}
-	at := opts.Today.Time().Add(12 * time.Hour)
-	if _, err := cert.Verify(x509.VerifyOptions{Roots: opts.Trust.pool, CurrentTime: at,
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: opts.Trust.pool, CurrentTime: moment(opts.Today),
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
 		r.add("certificate.chain", Fail, "chain_untrusted", map[string]string{"error": err.Error()})
 		return
@@ -145,12 +147,21 @@ func describeX509(r *Report, cert *x509.Certificate, opts Options) {
 // validity adds the "certificate" check: valid on the day asked.
 func validity(r *Report, info *CertificateInfo, from, to time.Time, today policy.Date) {
 	params := map[string]string{"subject": info.Subject, "from": info.NotBefore, "to": info.NotAfter, "today": today.String()}
-	day := today.Time().Add(12 * time.Hour)
+	day := moment(today)
 	if day.Before(from) || day.After(to) {
 		r.add("certificate", Fail, "cert_expired", params)
 		return
 	}
 	r.add("certificate", Pass, "cert_ok", params)
+}
+
+// moment is the instant certificates are judged at for a day: now when the day is today
+// (a certificate issued this morning is valid now), noon of the day otherwise.
+func moment(d policy.Date) time.Time {
+	if now := time.Now(); policy.DateOf(now.UTC()) == d {
+		return now
+	}
+	return d.Time().Add(12 * time.Hour)
 }
 
 func keyAlgorithm(cert *x509.Certificate) string {
@@ -159,6 +170,9 @@ func keyAlgorithm(cert *x509.Certificate) string {
 	}
 	return cert.PublicKeyAlgorithm.String()
 }
+
+// errNoTrustedIssuer is the chain failure when no trusted GOST certificate signed it.
+var errNoTrustedIssuer = errors.New("no GOST certificate in the trust store")
 
 // TrustStore holds the certificates a signer's certificate may chain to.
 type TrustStore struct {
@@ -227,13 +241,15 @@ func (ts *TrustStore) add(b []byte) error {
 }
 
 func (ts *TrustStore) addDER(der []byte) error {
-	if c, err := x509.ParseCertificate(der); err == nil {
-		ts.pool.AddCert(c)
-		return nil
-	} else if _, ok := gostCertificate(der); ok {
+	// GOST first: crypto/x509 parses GOST certificates too, but cannot check them.
+	if _, ok := gostCertificate(der); ok {
 		ts.gost = append(ts.gost, der)
 		return nil
-	} else {
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
 		return fmt.Errorf("not a certificate: %w", err)
 	}
+	ts.pool.AddCert(c)
+	return nil
 }

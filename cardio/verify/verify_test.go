@@ -260,3 +260,33 @@ func TestCataloguesMatch(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkVerifyCard is a full integrity check of a card with a 10 KB photo and an
+// ECDSA-signed insurer record; BenchmarkDecodeOnly decodes the same dump's records, the
+// same-run baseline.
+func BenchmarkVerifyCard(b *testing.B) {
+	d := benchDump(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := Dump(d, Options{Today: today}); r.Verdict != Pass {
+			b.Fatal(r.Failed())
+		}
+	}
+}
+
+func BenchmarkDecodeOnly(b *testing.B) {
+	d := benchDump(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := d.Policy(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchDump(b *testing.B) *dump.Dump {
+	s := newSigner(b, "Тест")
+	p := vcard.SamplePolicy(10240)
+	s.sign(b, p.Insurer)
+	return dumpOf(vcard.FromPolicy(p))
+}
