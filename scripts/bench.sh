@@ -11,3 +11,7 @@ go test -run '^$' -bench 'PCSC(SelectFloor|Read|ConnectAndRead)$' -benchtime 300
 go test -run '^$' -bench 'PCSCInsertToPolicy' -benchtime 30x ./cardio/probe
 go test -run '^$' -bench 'ReadInProcess' -benchmem ./cardio/omscard
 go test -run '^$' -bench 'Decode|Baseline' -benchmem ./cardio/tlv ./cardio/policy
+go test -run '^$' -bench . -benchtime 2s ./cardio/gost/streebog
+go test -run '^$' -bench . ./cardio/gost/gost94
+go test -run '^$' -bench 'Verify256|Verify512' ./cardio/gost/gostsig
+go test -run '^$' -bench 'VerifyCard|DecodeOnly' -benchmem ./cardio/verify
