@@ -328,3 +328,14 @@ func TestDiagnoseWritesABundle(t *testing.T) {
 		t.Fatalf("bundle lacks the program section: %s", data)
 	}
 }
+
+func TestVerifyPDF(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "report.pdf")
+	if code, _, errOut := runCLI(t, "verify", "--virtual", "--pdf", p, "--today", "2026-11-25"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) || len(b) < 1000 {
+		t.Fatalf("not a PDF: %v, %d bytes", err, len(b))
+	}
+}

@@ -2,13 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
-	"strings"
 
 	"omsdesk/cardio/dump"
 	"omsdesk/cardio/policy"
 	"omsdesk/cardio/probe"
 	"omsdesk/cardio/verify"
+	pdfreport "omsdesk/layout/report"
 )
 
 // verifyCard runs the integrity check on a card or a dump (docs/verify-report.md).
@@ -17,6 +18,7 @@ func (c *cli) verifyCard(args []string) int {
 	asJSON := fs.Bool("json", false, c.tr.T("cli.flag.json"))
 	trustDir := fs.String("trust", "", c.tr.T("cli.flag.trust"))
 	todayFlag := fs.String("today", "", c.tr.T("cli.flag.today"))
+	pdfPath := fs.String("pdf", "", c.tr.T("cli.flag.pdf"))
 	src := c.sourceFlags(fs)
 	if !c.parse(fs, lang, args) || !c.setToday(*todayFlag) {
 		return exitUsage
@@ -35,6 +37,16 @@ func (c *cli) verifyCard(args []string) int {
 		return code
 	}
 	r := verify.Dump(d, opts)
+	if *pdfPath != "" {
+		ropts := pdfreport.Options{Created: c.now(), Program: program}
+		if r.Reader == virtualReader {
+			ropts.ReaderLabel = c.tr.T("cli.virtual_reader")
+		}
+		if err := writeFile(*pdfPath, func(w io.Writer) error { return pdfreport.Render(w, r, c.tr, ropts) }); err != nil {
+			fmt.Fprintln(c.stderr, c.tr.T("cli.err.other", "error", err.Error()))
+			return exitFailure
+		}
+	}
 	if *asJSON {
 		writeJSON(c.stdout, r)
 	} else {
@@ -88,27 +100,7 @@ func (c *cli) printVerify(r *verify.Report) {
 	}
 	for _, ch := range r.Checks {
 		fmt.Fprintf(c.stdout, "[%-6s] %s — %s\n", c.tr.T("verify.status."+string(ch.Status)),
-			c.tr.T("verify.check."+ch.ID), c.checkReason(ch))
+			c.tr.T("verify.check."+ch.ID), pdfreport.Reason(c.tr, ch))
 	}
-	if r.Verdict == verify.Pass {
-		fmt.Fprintln(c.stdout, c.tr.T("verify.verdict.pass"))
-		return
-	}
-	var failed []string
-	for _, id := range r.Failed() {
-		failed = append(failed, c.tr.T("verify.check."+id))
-	}
-	fmt.Fprintln(c.stdout, c.tr.T("verify.verdict.fail", "checks", strings.Join(failed, "; ")))
-}
-
-// checkReason translates a check's reason. Field findings carry the validator's own
-// code, whose message the validate catalogue already has.
-func (c *cli) checkReason(ch verify.Check) string {
-	if v := ch.Params["validate"]; v != "" {
-		return c.tr.Format("validate."+v, ch.Params)
-	}
-	if ch.Code == "field_ok" {
-		return c.tr.T("verify.ok." + ch.ID)
-	}
-	return c.tr.Format("verify.reason."+ch.Code, ch.Params)
+	fmt.Fprintln(c.stdout, pdfreport.Verdict(c.tr, r))
 }
