@@ -1,18 +1,18 @@
 package gostsig
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
-	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"omsdesk/cardio/gost/internal/hashtest"
 )
 
 // The oracle tests let OpenSSL with the gost engine (Debian libengine-gost-openssl)
@@ -20,27 +20,11 @@ import (
 // and check that this package verifies them. A missing tool skips the test, unless
 // OMSDESK_REQUIRE_TOOLS=1 makes it a failure.
 
-func toolUnavailable(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("OMSDESK_REQUIRE_TOOLS") == "1" {
-		t.Fatalf("%s (OMSDESK_REQUIRE_TOOLS=1)", why)
-	}
-	t.Skip(why)
-}
-
 // requireOpenSSLGost returns the openssl path if it can make GOST keys.
 func requireOpenSSLGost(t *testing.T) string {
 	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		toolUnavailable(t, "openssl not found: "+err.Error())
-	}
-	out, err := exec.Command(path, "genpkey", "-engine", "gost", "-algorithm", "gost2012_256",
-		"-pkeyopt", "paramset:A").CombinedOutput()
-	if err != nil || !bytes.Contains(out, []byte("PRIVATE KEY")) {
-		toolUnavailable(t, fmt.Sprintf("openssl gost engine unavailable: %v: %s", err, out))
-	}
-	return path
+	return hashtest.RequireOpenSSLGost(t, "PRIVATE KEY",
+		"genpkey", "-engine", "gost", "-algorithm", "gost2012_256", "-pkeyopt", "paramset:A")
 }
 
 func runOpenSSL(t *testing.T, openssl, dir string, args ...string) {
