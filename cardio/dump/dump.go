@@ -75,8 +75,11 @@ func FromRead(program, reader string, atr []byte, res *omscard.Result, exchanges
 	d := &Dump{Format: Format, Version: Version, Created: now.UTC(), Program: program, Reader: reader,
 		ATR: strings.ToUpper(hex.EncodeToString(atr)), TraceRedacted: !full, Files: []File{}, Trace: []TraceEntry{}}
 	d.Files = append(d.Files, File{DF: omscard.DFOwner, FID: fid(omscard.EFOwner), Data: hexOf(res.OwnerFile)})
-	if res.InsurerFile != nil {
+	if res.Policy != nil && res.Policy.InsurerFileID != 0 {
+		// Recorded even when that EF could not be read: a dangling pointer is a finding.
 		d.CurrentInsurer = fid(res.Policy.InsurerFileID)
+	}
+	if res.InsurerFile != nil {
 		d.Files = append(d.Files, File{DF: omscard.DFInsurers, FID: d.CurrentInsurer, Data: hexOf(res.InsurerFile)})
 	}
 	for _, e := range exchanges {

@@ -38,6 +38,12 @@ const MaxFileSize = 0x7FFF + 1
 // ErrNotOMSCard means the card answered, but it has no OMS policy application.
 var ErrNotOMSCard = errors.New("not an OMS policy card")
 
+// ErrInsurerUnreadable wraps every failure after the owner record was read: the card
+// identified its holder, but its insurer record could not be read or decoded. Read
+// returns the partial result with it, so a front desk can still see who the card
+// belongs to.
+var ErrInsurerUnreadable = errors.New("insurer record unreadable")
+
 // ErrFileTruncated means a record file ended before its TLV header said it would.
 var ErrFileTruncated = errors.New("file shorter than its TLV length")
 
@@ -59,7 +65,10 @@ type Result struct {
 	Extended     bool   // whether an extended-length read was used
 }
 
-// Read reads the whole policy from the card behind t.
+// Read reads the whole policy from the card behind t. When the owner record was read
+// but the insurer part failed, it returns the partial result (Policy.Insurer nil)
+// together with an error wrapping ErrInsurerUnreadable; on any other error the result
+// is nil.
 func Read(t cardio.Transport, opts Options) (*Result, error) {
 	if err := t.BeginTransaction(); err != nil {
 		return nil, fmt.Errorf("beginning transaction: %w", err)
@@ -94,31 +103,43 @@ func read(c *apdu.Client, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res.Policy = &policy.Policy{Owner: *owner}
+	if err := readInsurer(c, opts, res); err != nil {
+		return res, fmt.Errorf("%w: %w", ErrInsurerUnreadable, err)
+	}
+	return res, nil
+}
 
+// readInsurer reads the current insurer record into res: SELECT FOMS_INS, GET DATA
+// 01B0, SELECT the EF it names, READ BINARY.
+func readInsurer(c *apdu.Client, opts Options, res *Result) error {
 	if err := c.SelectByName(DFInsurers); err != nil {
-		return nil, fmt.Errorf("reading insurer record: %w", err)
+		return fmt.Errorf("reading insurer record: %w", err)
 	}
 	ptr, err := c.GetData(DataCurrentInsurer, 2)
 	if errors.Is(err, apdu.ErrReferencedDataMissing) {
-		return res, nil // a card with no current insurer: Policy.Insurer stays nil
+		return nil // a card with no current insurer: Policy.Insurer stays nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading current insurer pointer: %w", err)
+		return fmt.Errorf("reading current insurer pointer: %w", err)
 	}
 	if len(ptr) != 2 {
-		return nil, fmt.Errorf("reading current insurer pointer: %d bytes, want 2: %w", len(ptr), apdu.ErrMalformedResponse)
+		return fmt.Errorf("reading current insurer pointer: %d bytes, want 2: %w", len(ptr), apdu.ErrMalformedResponse)
 	}
-	res.Policy.InsurerFileID = uint16(ptr[0])<<8 | uint16(ptr[1])
-	if err := c.SelectEF(res.Policy.InsurerFileID); err != nil {
-		return nil, fmt.Errorf("reading insurer record: %w", err)
+	fid := uint16(ptr[0])<<8 | uint16(ptr[1])
+	res.Policy.InsurerFileID = fid // kept even if the EF turns out missing: a technician needs it
+	if err := c.SelectEF(fid); err != nil {
+		return fmt.Errorf("reading insurer record: %w", err)
 	}
-	if res.InsurerFile, err = readRecordFile(c, opts.Extended, &res.Extended); err != nil {
-		return nil, fmt.Errorf("reading insurer record: %w", err)
+	file, err := readRecordFile(c, opts.Extended, &res.Extended)
+	if err != nil {
+		return fmt.Errorf("reading insurer record: %w", err)
 	}
-	if res.Policy.Insurer, err = policy.DecodeInsurer(res.InsurerFile); err != nil {
-		return nil, err
+	in, err := policy.DecodeInsurer(file)
+	if err != nil {
+		return err
 	}
-	return res, nil
+	res.InsurerFile, res.Policy.Insurer = file, in
+	return nil
 }
 
 // selectOwnerDF selects FOMS_ID, through foms_root when the card has it. A card that

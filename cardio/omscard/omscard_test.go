@@ -185,3 +185,32 @@ func BenchmarkReadInProcess(b *testing.B) {
 		})
 	}
 }
+
+// TestInsurerFailureKeepsTheHolder: when the insurer part fails, the holder already read
+// is returned with the error, so nothing read is lost.
+func TestInsurerFailureKeepsTheHolder(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		mod  func(*vcard.Layout)
+		want error
+	}{
+		{"dangling pointer", func(l *vcard.Layout) { l.Current = 0x0999 }, apdu.ErrFileNotFound},
+		{"garbage insurer file", func(l *vcard.Layout) { l.Insurers[0].Data = []byte{0x64, 0x05, 0x5F} }, omscard.ErrFileTruncated},
+		{"removed before the insurer", func(l *vcard.Layout) { l.Faults.RemoveAfter = 5 }, vcard.ErrRemoved},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := omscard.Read(cardWith(samplePolicy(0), tt.mod).Transport(), omscard.Options{})
+			if !errors.Is(err, omscard.ErrInsurerUnreadable) || !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v", err)
+			}
+			if res == nil || res.Policy == nil || res.Policy.Owner.Surname != "ИВАНОВ" || res.Policy.Insurer != nil {
+				t.Fatalf("partial result %+v", res)
+			}
+		})
+	}
+	// A failure before the holder is read returns nothing.
+	res, err := omscard.Read(cardWith(samplePolicy(0), func(l *vcard.Layout) { l.Faults.RemoveAfter = 2 }).Transport(), omscard.Options{})
+	if res != nil || err == nil || errors.Is(err, omscard.ErrInsurerUnreadable) {
+		t.Fatalf("early failure: %+v, %v", res, err)
+	}
+}

@@ -34,6 +34,10 @@ type Outcome struct {
 // IsOMS reports whether the outcome is a read policy.
 func (o Outcome) IsOMS() bool { return o.Err == nil && o.Result != nil }
 
+// Partial reports whether the card's holder was read but the rest failed
+// (omscard.ErrInsurerUnreadable): the owner data are in Result.Policy.
+func (o Outcome) Partial() bool { return o.Err != nil && o.Result != nil && o.Result.Policy != nil }
+
 // Options tune probing.
 type Options struct {
 	// Trace records the APDUs of each read.

@@ -339,3 +339,22 @@ func TestVerifyPDF(t *testing.T) {
 		t.Fatalf("not a PDF: %v, %d bytes", err, len(b))
 	}
 }
+
+// TestPartialRead: a card whose insurer pointer dangles still shows its holder, with
+// the error beside, and verify names the broken pointer.
+func TestPartialRead(t *testing.T) {
+	code, out, _ := runCLI(t, "read", "--fixture", "testdata/dangling.json", "--json")
+	r := decodeReport(t, out)
+	if code != exitUnreadable || r.Policy == nil || r.Policy.Surname != "ИВАНОВ" || r.Error == nil ||
+		r.Error.Code != "insurer_unreadable" || r.Status != "" {
+		t.Fatalf("exit %d, %+v", code, r)
+	}
+	code, out, _ = runCLI(t, "--lang", "en", "read", "--fixture", "testdata/dangling.json")
+	if code != exitUnreadable || !strings.Contains(out, "ИВАНОВ") || !strings.Contains(out, "insurer record could not be") {
+		t.Fatalf("human: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "verify", "--json", "--fixture", "testdata/dangling.json", "--today", "2026-11-25")
+	if code != exitFailedChecks || !strings.Contains(out, "pointer_dangling") {
+		t.Fatalf("verify: exit %d\n%s", code, out)
+	}
+}

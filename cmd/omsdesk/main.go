@@ -154,6 +154,8 @@ func classify(err error) (int, string) {
 		return exitTimeout, "cli.err.timeout"
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted, "cli.err.interrupted"
+	case errors.Is(err, omscard.ErrInsurerUnreadable):
+		return exitUnreadable, "cli.err.insurer_unreadable"
 	case errors.Is(err, probe.ErrBusy), errors.Is(err, pcsc.ErrSharingViolation):
 		return exitUnreadable, "cli.err.busy"
 	case errors.Is(err, pcsc.ErrCardRemoved), errors.Is(err, pcsc.ErrNoCard), errors.Is(err, vcard.ErrRemoved):

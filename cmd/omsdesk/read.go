@@ -172,9 +172,12 @@ func (c *cli) printOutcomes(source string, outs []probe.Outcome, f *readFlags) i
 			code = exitUnreadable
 		}
 		r := c.outcomeReport(source, o)
-		if f.json {
+		switch {
+		case f.json:
 			writeJSON(c.stdout, r)
-		} else {
+		case o.Partial():
+			writeHuman(c.stdout, c.tr, r) // the holder's data are output, the error with them
+		default:
 			writeHuman(c.stderr, c.tr, r)
 		}
 		return code
@@ -182,9 +185,16 @@ func (c *cli) printOutcomes(source string, outs []probe.Outcome, f *readFlags) i
 	return c.emit(c.outcomeReport(source, outs[best]), outs[best].Result.Policy, f)
 }
 
-// outcomeReport is the report of one card: its policy, or why there is none.
+// outcomeReport is the report of one card: its policy, or why there is none — or both,
+// when the holder was read but the insurer record was not.
 func (c *cli) outcomeReport(source string, o probe.Outcome) *report {
-	if !o.IsOMS() {
+	switch {
+	case o.Partial():
+		r := c.newReport(source, o.Reader, o.ATR, o.Result.Policy, o.Result)
+		r.Status, r.StatusText = "", "" // validity cannot be judged without the insurer record
+		r.Error = c.errorReport(source, o.Reader, o.ATR, o.Err).Error
+		return r
+	case !o.IsOMS():
 		return c.errorReport(source, o.Reader, o.ATR, o.Err)
 	}
 	return c.newReport(source, o.Reader, o.ATR, o.Result.Policy, o.Result)

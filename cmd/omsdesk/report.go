@@ -113,7 +113,9 @@ func writeHuman(w io.Writer, tr *i18n.Catalog, r *report) {
 	}
 	if r.Error != nil {
 		fmt.Fprintln(w, r.Error.Message)
-		return
+		if r.Policy == nil {
+			return
+		}
 	}
 	p := r.Policy
 	line("cli.label.status", r.StatusText)

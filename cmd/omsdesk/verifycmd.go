@@ -80,7 +80,7 @@ func (c *cli) dumpToVerify(src *cardSource) (*dump.Dump, int) {
 		return nil, code
 	}
 	for _, o := range outs {
-		if o.IsOMS() {
+		if o.IsOMS() || o.Partial() { // a partial read is exactly what a technician must see
 			return dump.FromRead(program, o.Reader, o.ATR, o.Result, o.Trace, false, c.now()), exitOK
 		}
 	}
