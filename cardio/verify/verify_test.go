@@ -290,3 +290,25 @@ func benchDump(b *testing.B) *dump.Dump {
 	s.sign(b, p.Insurer)
 	return dumpOf(vcard.FromPolicy(p))
 }
+
+// FuzzVerifyDump feeds arbitrary record bytes, pointers and ATRs to the integrity check:
+// it must always produce a report (never panic), and a report that fails must say why.
+func FuzzVerifyDump(f *testing.F) {
+	s := newSigner(f, "fuzz")
+	good := vcard.FromPolicy(goodPolicy(f, s))
+	f.Add(good.Owner, good.Insurers[0].Data, uint16(0x0202), vcard.DefaultATR)
+	f.Add([]byte{0x62, 0x84, 0x7F, 0xFF, 0xFF, 0xFF}, []byte{0x64, 0x00}, uint16(0x0999), []byte{0x3B})
+	f.Add([]byte{}, []byte{0x7F, 0x60, 0x03, 0x5F, 0x61, 0x00}, uint16(0), []byte{0x3F, 0xFF})
+	f.Fuzz(func(t *testing.T, owner, insurer []byte, current uint16, atrBytes []byte) {
+		l := vcard.Layout{ATR: atrBytes, Owner: owner, Insurers: []vcard.InsurerEF{{FID: 0x0202, Data: insurer}}, Current: current}
+		r := Dump(dumpOf(l), Options{Today: today})
+		if r == nil || len(r.Checks) == 0 {
+			t.Fatal("no report")
+		}
+		for _, c := range r.Checks {
+			if c.Status == Fail && (c.Code == "" || c.Reason == "") {
+				t.Fatalf("check %s failed without a reason", c.ID)
+			}
+		}
+	})
+}
