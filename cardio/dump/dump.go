@@ -247,3 +247,22 @@ func around(a, b string) (string, string) {
 	}
 	return show(a), show(b)
 }
+
+// FromLayout makes a dump straight from a virtual card's layout, bytes as they are —
+// broken records too, which a read would refuse. Tests and fixtures use it to build
+// dumps with defects on purpose.
+func FromLayout(l vcard.Layout, reader string) *Dump {
+	atrBytes := l.ATR
+	if atrBytes == nil {
+		atrBytes = vcard.DefaultATR
+	}
+	d := &Dump{Format: Format, Version: Version, Reader: reader, ATR: hexOf(atrBytes),
+		Files: []File{{DF: omscard.DFOwner, FID: fid(omscard.EFOwner), Data: hexOf(l.Owner)}}, Trace: []TraceEntry{}}
+	for _, e := range l.Insurers {
+		d.Files = append(d.Files, File{DF: omscard.DFInsurers, FID: fid(e.FID), Data: hexOf(e.Data)})
+	}
+	if l.Current != 0 {
+		d.CurrentInsurer = fid(l.Current)
+	}
+	return d
+}

@@ -3,80 +3,33 @@ package verify
 import (
 	"bytes"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/hex"
 	"encoding/json"
-	"math/big"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"omsdesk/cardio/dump"
 	"omsdesk/cardio/policy"
 	"omsdesk/cardio/tlv"
 	"omsdesk/cardio/vcard"
+	"omsdesk/cardio/verify/verifytest"
 )
 
 var today = policy.MakeDate(2026, 11, 25)
 
-// signer is a synthetic insurer key and self-signed certificate, valid 2020–2030.
-type signer struct {
-	key  *ecdsa.PrivateKey
-	cert []byte
-}
+type signer = verifytest.Signer
 
-func newSigner(t testing.TB, name string) signer {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: name, Organization: []string{"ООО «Тест-Мед»"}},
-		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return signer{key, der}
-}
-
-// sign signs the insurer record the way our card profile does: ECDSA P-256 over the
-// SHA-256 of the record's DER encoding without 7F60.
-func (s signer) sign(t testing.TB, in *policy.Insurer) {
-	in.Signature = nil
-	digest := sha256.Sum256(in.EncodeUnsigned())
-	sig, err := ecdsa.SignASN1(rand.Reader, s.key, digest[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.Signature = &policy.Signature{Value: sig, Certificate: s.cert}
-}
+func newSigner(t testing.TB, name string) signer { return verifytest.NewSigner(t, name) }
 
 // dumpOf lays a layout out as a dump, whatever its bytes (broken ones too).
-func dumpOf(l vcard.Layout) *dump.Dump {
-	d := &dump.Dump{Format: dump.Format, Version: dump.Version, Reader: "test", ATR: strings.ToUpper(hex.EncodeToString(l.ATR))}
-	if l.ATR == nil {
-		d.ATR = strings.ToUpper(hex.EncodeToString(vcard.DefaultATR))
-	}
-	d.Files = append(d.Files, dump.File{DF: "FOMS_ID", FID: "0201", Data: hex.EncodeToString(l.Owner)})
-	for _, e := range l.Insurers {
-		d.Files = append(d.Files, dump.File{DF: "FOMS_INS", FID: fid(e.FID), Data: hex.EncodeToString(e.Data)})
-	}
-	if l.Current != 0 {
-		d.CurrentInsurer = fid(l.Current)
-	}
-	return d
-}
+func dumpOf(l vcard.Layout) *dump.Dump { return dump.FromLayout(l, "test") }
 
 func goodPolicy(t testing.TB, s signer) *policy.Policy {
 	p := vcard.SamplePolicy(2000)
 	p.Owner.SNILS = "112-233-445 95"
-	s.sign(t, p.Insurer)
+	s.Sign(t, p.Insurer)
 	return p
 }
 
@@ -109,7 +62,7 @@ func TestGoodCardPasses(t *testing.T) {
 			}
 		}
 	}
-	trust, err := NewTrustStore(s.cert)
+	trust, err := NewTrustStore(s.Cert)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +77,7 @@ func TestGoodCardPasses(t *testing.T) {
 func TestEveryCheckFailsOnItsDefect(t *testing.T) {
 	s := newSigner(t, "Тестовый страховщик")
 	other := newSigner(t, "Чужой удостоверяющий центр")
-	otherStore, _ := NewTrustStore(other.cert)
+	otherStore, _ := NewTrustStore(other.Cert)
 	layoutWith := func(change func(p *policy.Policy)) vcard.Layout {
 		p := goodPolicy(t, s)
 		change(p)
@@ -133,7 +86,7 @@ func TestEveryCheckFailsOnItsDefect(t *testing.T) {
 	resigned := func(change func(p *policy.Policy)) vcard.Layout {
 		p := goodPolicy(t, s)
 		change(p)
-		s.sign(t, p.Insurer)
+		s.Sign(t, p.Insurer)
 		return vcard.FromPolicy(p)
 	}
 	tests := []struct {
@@ -178,7 +131,7 @@ func TestEveryCheckFailsOnItsDefect(t *testing.T) {
 		{"photo", layoutWith(func(p *policy.Policy) { p.Owner.Photo.Data = p.Owner.Photo.Data[:600] }), Options{}},
 		{"signature", layoutWith(func(p *policy.Policy) { p.Insurer.OGRN = "1027739008440" }), Options{}}, // valid OGRN, not the signed one
 		{"signature", layoutWith(func(p *policy.Policy) { p.Insurer.Signature.Value[10] ^= 1 }), Options{}},
-		{"signature", layoutWith(func(p *policy.Policy) { p.Insurer.Signature.Certificate = other.cert }), Options{}},
+		{"signature", layoutWith(func(p *policy.Policy) { p.Insurer.Signature.Certificate = other.Cert }), Options{}},
 		{"signature", layoutWith(func(p *policy.Policy) { p.Insurer.Signature.Certificate = nil }), Options{}},
 		{"certificate", layoutWith(func(*policy.Policy) {}), Options{Today: policy.MakeDate(2031, 1, 1)}},
 		{"certificate.chain", layoutWith(func(*policy.Policy) {}), Options{Trust: otherStore}},
@@ -207,12 +160,12 @@ func TestSignedRangesAndLayouts(t *testing.T) {
 	in.Signature = nil
 	fields := in.EncodeUnsigned()[2:] // without the 64 header
 	digest := sha256.Sum256(fields)
-	r, ss, err := ecdsa.Sign(rand.Reader, s.key, digest[:])
+	r, ss, err := ecdsa.Sign(rand.Reader, s.Key, digest[:])
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw := append(r.FillBytes(make([]byte, 32)), ss.FillBytes(make([]byte, 32))...)
-	in.Signature = &policy.Signature{Value: raw, Certificate: s.cert}
+	in.Signature = &policy.Signature{Value: raw, Certificate: s.Cert}
 	p := vcard.SamplePolicy(0)
 	p.Insurer = in
 	rep := Dump(dumpOf(vcard.FromPolicy(p)), Options{Today: today})
@@ -287,7 +240,7 @@ func BenchmarkDecodeOnly(b *testing.B) {
 func benchDump(b *testing.B) *dump.Dump {
 	s := newSigner(b, "Тест")
 	p := vcard.SamplePolicy(10240)
-	s.sign(b, p.Insurer)
+	s.Sign(b, p.Insurer)
 	return dumpOf(vcard.FromPolicy(p))
 }
 

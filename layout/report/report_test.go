@@ -2,17 +2,9 @@ package report
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,6 +20,7 @@ import (
 	"omsdesk/cardio/tlv"
 	"omsdesk/cardio/vcard"
 	"omsdesk/cardio/verify"
+	"omsdesk/cardio/verify/verifytest"
 )
 
 var (
@@ -35,53 +28,13 @@ var (
 	today   = policy.MakeDate(2026, 11, 25)
 )
 
-// signer is a synthetic insurer key and self-signed certificate, valid 2020–2030.
-type signer struct {
-	key  *ecdsa.PrivateKey
-	cert []byte
-}
-
-func newSigner(t testing.TB) signer {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7),
-		Subject:   pkix.Name{CommonName: "Тестовый страховщик", Organization: []string{"ООО «Тест-Мед»"}},
-		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return signer{key, der}
-}
-
-// sign signs the insurer record as our card profile does: ECDSA P-256 over the SHA-256
-// of the record's DER encoding without 7F60.
-func (s signer) sign(t testing.TB, in *policy.Insurer) {
-	in.Signature = nil
-	digest := sha256.Sum256(in.EncodeUnsigned())
-	sig, err := ecdsa.SignASN1(rand.Reader, s.key, digest[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.Signature = &policy.Signature{Value: sig, Certificate: s.cert}
+func newSigner(t testing.TB) verifytest.Signer {
+	return verifytest.NewSigner(t, "Тестовый страховщик")
 }
 
 // dumpOf lays a policy out as a dump of the card vcard would make of it.
 func dumpOf(p *policy.Policy) *dump.Dump {
-	l := vcard.FromPolicy(p)
-	d := &dump.Dump{Format: dump.Format, Version: dump.Version, Reader: "Virtual PCD 00 00",
-		ATR: strings.ToUpper(hex.EncodeToString(vcard.DefaultATR))}
-	d.Files = append(d.Files, dump.File{DF: "FOMS_ID", FID: "0201", Data: hex.EncodeToString(l.Owner)})
-	for _, e := range l.Insurers {
-		d.Files = append(d.Files, dump.File{DF: "FOMS_INS", FID: fmt.Sprintf("%04X", e.FID), Data: hex.EncodeToString(e.Data)})
-	}
-	if l.Current != 0 {
-		d.CurrentInsurer = fmt.Sprintf("%04X", l.Current)
-	}
-	return d
+	return dump.FromLayout(vcard.FromPolicy(p), "Virtual PCD 00 00")
 }
 
 // passingReport checks the synthetic sample card, correctly signed.
@@ -89,7 +42,7 @@ func passingReport(t testing.TB) *verify.Report {
 	s := newSigner(t)
 	p := vcard.SamplePolicy(2000)
 	p.Owner.SNILS = "112-233-445 95"
-	s.sign(t, p.Insurer)
+	s.Sign(t, p.Insurer)
 	r := verify.Dump(dumpOf(p), verify.Options{Today: today})
 	if r.Verdict != verify.Pass {
 		t.Fatalf("sample card failed: %v", r.Failed())
@@ -110,7 +63,7 @@ func failingReport(t testing.TB) *verify.Report {
 	for i := range unknownTags {
 		p.Owner.Unknown = append(p.Owner.Unknown, tlv.Primitive(tlv.Tag(0xDF01+i), []byte{1}))
 	}
-	s.sign(t, p.Insurer)
+	s.Sign(t, p.Insurer)
 	r := verify.Dump(dumpOf(p), verify.Options{Today: policy.MakeDate(2031, 1, 1)})
 	for _, id := range []string{"enp", "tags.owner", "certificate"} {
 		if c, _ := r.Find(id); c.Status != verify.Fail {
