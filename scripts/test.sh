@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set-up, formatting, vet, and every test —
 # end-to-end tests included, through the real pcscd with vsmartcard's vpcd and the
-# virtual OMS card, and the oracle tests against Debian's GOST tools (they fail, rather
+# virtual OMS card, a smoke test of the GUI binary under Xvfb, and the oracle tests against Debian's GOST tools (they fail, rather
 # than skip, when pcscd or a tool is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +13,6 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
 fi
 go vet ./...
+# The desktop application for real: a window under Xvfb, a card through pcscd, OCR.
+bash scripts/gui-smoke.sh
 OMSDESK_REQUIRE_PCSC=1 OMSDESK_REQUIRE_TOOLS=1 go test -count=1 -timeout 30m ./...
