@@ -41,30 +41,43 @@ type options struct {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var o options
-	fs := flag.NewFlagSet("omsdesk-vcard", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.fixture, "fixture", "", "card description (JSON, docs/virtual-card.md); default: the built-in demo card")
-	fs.StringVar(&o.dumpFile, "dump", "", "a card saved with 'omsdesk dump' (replays its ATR and files)")
-	fs.StringVar(&o.owner, "owner", "", "raw EF 0201 (owner record), binary or hex")
-	fs.StringVar(&o.insurer, "insurer", "", "raw insurer EF, binary or hex")
-	fs.StringVar(&o.insurerFID, "insurer-fid", "0202", "file ID of -insurer")
-	fs.StringVar(&o.atr, "atr", "", "ATR in hex (default: a real OMS card's)")
-	fs.IntVar(&o.slot, "slot", 0, "vpcd slot: 0 = Virtual PCD 00 00 (port 35963), 1 = Virtual PCD 00 01")
-	fs.StringVar(&o.addr, "addr", "", "vpcd address host:port (overrides -slot)")
-	fs.BoolVar(&o.t0, "t0", false, "fault: answer with 61xx, data only through GET RESPONSE")
-	fs.BoolVar(&o.wrongLe, "wrong-le", false, "fault: answer 6Cxx when Le does not match")
-	fs.DurationVar(&o.delay, "delay", 0, "fault: delay every answer")
-	fs.IntVar(&o.removeAfter, "remove-after", 0, "fault: pull the card after N APDUs")
-	fs.BoolVar(&o.extended, "extended", false, "accept extended-length APDUs (and say so in the ATR)")
-	fs.BoolVar(&o.removed, "removed", false, "start with the card out of the reader")
-	fs.BoolVar(&o.printFixture, "print-fixture", false, "print the built-in card's fixture JSON and exit")
-	fs.StringVar(&o.lang, "lang", "", "language of messages: ru or en (default from the locale)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	// The language is needed before the flags are defined: their help is translated.
+	lang := ""
+	for i, a := range args {
+		if (a == "-lang" || a == "--lang") && i+1 < len(args) {
+			lang = args[i+1]
+		} else if v, ok := strings.CutPrefix(strings.TrimLeft(a, "-"), "lang="); ok {
+			lang = v
+		}
 	}
-	tr, err := i18n.Load(i18n.Detect(o.lang))
+	tr, err := i18n.Load(i18n.Detect(lang))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	fs := flag.NewFlagSet("omsdesk-vcard", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, tr.T("vcard.usage"))
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.fixture, "fixture", "", tr.T("vcard.flag.fixture"))
+	fs.StringVar(&o.dumpFile, "dump", "", tr.T("vcard.flag.dump"))
+	fs.StringVar(&o.owner, "owner", "", tr.T("vcard.flag.owner"))
+	fs.StringVar(&o.insurer, "insurer", "", tr.T("vcard.flag.insurer"))
+	fs.StringVar(&o.insurerFID, "insurer-fid", "0202", tr.T("vcard.flag.insurer-fid"))
+	fs.StringVar(&o.atr, "atr", "", tr.T("vcard.flag.atr"))
+	fs.IntVar(&o.slot, "slot", 0, tr.T("vcard.flag.slot"))
+	fs.StringVar(&o.addr, "addr", "", tr.T("vcard.flag.addr"))
+	fs.BoolVar(&o.t0, "t0", false, tr.T("vcard.flag.t0"))
+	fs.BoolVar(&o.wrongLe, "wrong-le", false, tr.T("vcard.flag.wrong-le"))
+	fs.DurationVar(&o.delay, "delay", 0, tr.T("vcard.flag.delay"))
+	fs.IntVar(&o.removeAfter, "remove-after", 0, tr.T("vcard.flag.remove-after"))
+	fs.BoolVar(&o.extended, "extended", false, tr.T("vcard.flag.extended"))
+	fs.BoolVar(&o.removed, "removed", false, tr.T("vcard.flag.removed"))
+	fs.BoolVar(&o.printFixture, "print-fixture", false, tr.T("vcard.flag.print-fixture"))
+	fs.StringVar(&o.lang, "lang", "", tr.T("vcard.flag.lang"))
+	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if o.printFixture {
