@@ -3,6 +3,7 @@ package gostsig
 import (
 	"math/big"
 	"sort"
+	"sync"
 )
 
 // Curve is one GOST R 34.10 elliptic-curve parameter set: the short Weierstrass curve
@@ -231,12 +232,15 @@ var curveDefs = []curveDef{
 	},
 }
 
-var (
-	curvesByOID = map[string]*Curve{}
-	curveList   []*Curve
-)
+// curveTable is the parsed parameter sets, built on first use rather than at program
+// start (parsing 14 sets of big hex numbers is wasted on runs that verify nothing).
+type curveTable struct {
+	byOID map[string]*Curve
+	list  []*Curve
+}
 
-func init() {
+var curves = sync.OnceValue(func() curveTable {
+	t := curveTable{byOID: map[string]*Curve{}}
 	for _, d := range curveDefs {
 		c := &Curve{
 			Name: d.name,
@@ -250,16 +254,17 @@ func init() {
 			Size: d.size,
 			Test: d.test,
 		}
-		curvesByOID[c.OID] = c
-		curveList = append(curveList, c)
+		t.byOID[c.OID] = c
+		t.list = append(t.list, c)
 	}
-	sort.SliceStable(curveList, func(i, j int) bool {
-		if curveList[i].Test != curveList[j].Test {
-			return !curveList[i].Test
+	sort.SliceStable(t.list, func(i, j int) bool {
+		if t.list[i].Test != t.list[j].Test {
+			return !t.list[i].Test
 		}
-		return curveList[i].Size < curveList[j].Size
+		return t.list[i].Size < t.list[j].Size
 	})
-}
+	return t
+})
 
 func mustHex(s string) *big.Int {
 	n, ok := new(big.Int).SetString(s, 16)
@@ -271,14 +276,14 @@ func mustHex(s string) *big.Int {
 
 // CurveByOID returns the parameter set named by a dotted OID such as "1.2.643.2.2.35.1".
 func CurveByOID(oid string) (*Curve, bool) {
-	c, ok := curvesByOID[oid]
+	c, ok := curves().byOID[oid]
 	return c, ok
 }
 
 // Curves returns every known parameter set: real 256-bit sets, then real 512-bit sets,
 // then the two test curves. The slice is new on each call; the curves are shared.
 func Curves() []*Curve {
-	return append([]*Curve(nil), curveList...)
+	return append([]*Curve(nil), curves().list...)
 }
 
 // String returns the parameter set's name and OID.

@@ -48,9 +48,9 @@ func FuzzVerify(f *testing.F) {
 		f.Add(tc.curve.Size == 64, tc.pubLE, tc.digest, tc.sig)
 	}
 	f.Fuzz(func(t *testing.T, big bool, pubLE, digest, sig []byte) {
-		curve := curvesByOID["1.2.643.2.2.35.1"]
+		curve, _ := CurveByOID("1.2.643.2.2.35.1")
 		if big {
-			curve = curvesByOID["1.2.643.7.1.2.1.2.1"]
+			curve, _ = CurveByOID("1.2.643.7.1.2.1.2.1")
 		}
 		pub, err := ParsePublicKeyLE(curve, pubLE)
 		if err != nil {

@@ -1,6 +1,9 @@
 package streebog
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync"
+)
 
 // lpsTable combines the S, P and L transforms of RFC 6986 section 7. lpsTable[c][v] is
 // the contribution of a byte v found in word c of the input to the output word whose
@@ -8,10 +11,14 @@ import "math/bits"
 // lpsTable[c][byte r of x[c]]. P sends input byte 8c+r to output byte tau[8c+r] = 8r+c,
 // so that byte lands in output word r at byte position c; S replaces it with pi[v]
 // first; L is linear, so the word's image is the XOR of the images of its bytes.
-// Built once at start-up (8 x 256 words, 16 KiB) from pi, tau and matrixA.
+// Built from pi, tau and matrixA (8 x 256 words, 16 KiB) the first time a hash is
+// made, not at program start: most runs of OMS Desk never hash with Streebog.
 var lpsTable [8][256]uint64
 
-func init() {
+var tablesOnce sync.Once
+
+// buildTables fills lpsTable; callers go through tablesOnce.
+func buildTables() {
 	for c := range 8 {
 		// The byte position in its output word of an input byte from word c, as tau
 		// says. tau is a transpose, so it is the same for every byte of word c; the

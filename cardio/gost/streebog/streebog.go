@@ -96,6 +96,7 @@ func (d *digest) BlockSize() int { return BlockSize }
 
 // Reset restores the initial state for the digest size d was created with.
 func (d *digest) Reset() {
+	tablesOnce.Do(buildTables) // every constructor and Sum function passes through here
 	var iv uint64
 	if d.size == Size256 {
 		iv = iv256Word
