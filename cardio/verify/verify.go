@@ -38,11 +38,13 @@ func Dump(d *dump.Dump, opts Options) *Report {
 		files[f.DF+"/"+f.FID] = b
 	}
 	ownerBytes := files[omscard.DFOwner+"/"+fid(omscard.EFOwner)]
-	owner := checkRecord(r, "owner", policy.TagOwnerTemplate, ownerBytes, func(b []byte) ([]policy.Problem, error) {
+	var owner *policy.Owner // kept from the structural check: each record is decoded once
+	checkRecord(r, "owner", policy.TagOwnerTemplate, ownerBytes, func(b []byte) ([]policy.Problem, error) {
 		o, err := policy.DecodeOwner(b)
 		if err != nil {
 			return nil, err
 		}
+		owner = o
 		return o.Problems, nil
 	})
 	var insurerBytes []byte
@@ -57,21 +59,19 @@ func Dump(d *dump.Dump, opts Options) *Report {
 	} else {
 		r.add("insurer.pointer", NA, "pointer_absent", nil)
 	}
-	insurer := checkRecord(r, "insurer", policy.TagInsurerTemplate, insurerBytes, func(b []byte) ([]policy.Problem, error) {
+	var insurer *policy.Insurer
+	checkRecord(r, "insurer", policy.TagInsurerTemplate, insurerBytes, func(b []byte) ([]policy.Problem, error) {
 		in, err := policy.DecodeInsurer(b)
 		if err != nil {
 			return nil, err
 		}
+		insurer = in
 		return in.Problems, nil
 	})
 
 	var p *policy.Policy
-	if owner {
-		o, _ := policy.DecodeOwner(ownerBytes)
-		p = &policy.Policy{Owner: *o}
-		if insurer {
-			p.Insurer, _ = policy.DecodeInsurer(insurerBytes)
-		}
+	if owner != nil {
+		p = &policy.Policy{Owner: *owner, Insurer: insurer}
 		checkFields(r, p, opts.Today)
 		checkPhoto(r, p.Owner.Photo)
 	}
@@ -111,13 +111,13 @@ func checkATR(r *Report, atrHex string) {
 }
 
 // checkRecord runs the structural checks of one record file ("tlv.<name>" and
-// "tags.<name>") and reports whether the record decodes.
-func checkRecord(r *Report, name string, template tlv.Tag, b []byte, decode func([]byte) ([]policy.Problem, error)) bool {
+// "tags.<name>"); decode decodes the record (and keeps it, for the caller).
+func checkRecord(r *Report, name string, template tlv.Tag, b []byte, decode func([]byte) ([]policy.Problem, error)) {
 	tpl := map[string]string{"template": template.String()}
 	if b == nil {
 		r.add("tlv."+name, NA, "record_absent", tpl)
 		r.add("tags."+name, NA, "record_absent", tpl)
-		return false
+		return
 	}
 	objs, err := tlv.Decoder{AllowPadding: true}.Decode(b)
 	switch {
@@ -142,7 +142,7 @@ func checkRecord(r *Report, name string, template tlv.Tag, b []byte, decode func
 	problems, err := decode(b)
 	if err != nil {
 		r.add("tags."+name, Fail, "decode_bad", map[string]string{"error": err.Error()})
-		return false
+		return
 	}
 	var unknown, badText []string
 	for _, p := range problems {
@@ -161,7 +161,6 @@ func checkRecord(r *Report, name string, template tlv.Tag, b []byte, decode func
 	default:
 		r.add("tags."+name, Pass, "tags_ok", nil)
 	}
-	return true
 }
 
 // checkFields reports the validators' findings per field: required fields, ENP, SNILS,
