@@ -8,6 +8,14 @@
 // chains, 6Cxx answers, slow answers, removal mid-read, malformed data). It runs
 // in-process as a [cardio.Transport] (see [Card.Transport]) and behind pcscd through
 // vsmartcard's vpcd driver (package vpcd), because it implements that package's Card.
+//
+// Cards built by [New] are official-like and read-only. [NewBlank] builds the other type:
+// a writable blank card of OMS Desk's issuance profile (docs/card-profile.md), which
+// answers CREATE FILE, UPDATE BINARY, PUT DATA, VERIFY, CHANGE REFERENCE DATA, RESET
+// RETRY COUNTER, ACTIVATE FILE, DELETE FILE and TERMINATE DF with PINs, retry counters,
+// life cycle states and memory limits, so that personalisation code can be developed and
+// tested — including against power lost after any APDU (Faults.TearAfter,
+// [Card.Reinsert]) and across restarts ([Card.Snapshot], [Restore]).
 package vcard
 
 import (
@@ -58,6 +66,11 @@ type Faults struct {
 	Delay time.Duration `json:"delay,omitempty"`
 	// RemoveAfter pulls the card when this many APDUs have been answered (0: never).
 	RemoveAfter int `json:"remove_after,omitempty"`
+	// TearAfter cuts the power right after the card has processed this many APDUs
+	// (0: never): the last one's effect is on the card, its answer is lost (Transmit
+	// returns ErrRemoved) and the volatile state (current files, verified PINs) is gone.
+	// [Card.Reinsert] puts the same card back.
+	TearAfter int `json:"tear_after,omitempty"`
 }
 
 // Card is one virtual card. It is safe for use by several goroutines (vpcd's presence
@@ -73,9 +86,19 @@ type Card struct {
 	answered  int
 	removed   bool
 	extLength bool
+
+	// The issuance profile (profile.go): writing commands, PINs, memory, life cycle.
+	profile  bool
+	pins     [2]pinState // PINIssuer, PINHolder
+	capacity int
+	version  uint64 // counts changes to the persistent state
 }
 
 // Transmit answers one command APDU. It never fails except after removal.
+//
+// Every APDU is atomic: its whole effect on the persistent state happens, or none of it.
+// Power loss (the TearAfter fault) happens between APDUs, as on cards that commit each
+// write in a transaction.
 func (c *Card) Transmit(cmd []byte) ([]byte, error) {
 	c.mu.Lock()
 	if c.removed {
@@ -84,11 +107,19 @@ func (c *Card) Transmit(cmd []byte) ([]byte, error) {
 	}
 	if c.faults.RemoveAfter > 0 && c.answered >= c.faults.RemoveAfter {
 		c.removed = true
+		c.faults.RemoveAfter = 0 // spent: SetFaults re-arms it
 		c.mu.Unlock()
 		return nil, ErrRemoved
 	}
 	c.answered++
 	resp := c.process(cmd)
+	if c.faults.TearAfter > 0 && c.answered >= c.faults.TearAfter {
+		c.removed = true
+		c.faults.TearAfter = 0
+		c.resetVolatile()
+		c.mu.Unlock()
+		return nil, ErrRemoved
+	}
 	delay := c.faults.Delay
 	c.mu.Unlock()
 	if delay > 0 {
@@ -105,7 +136,8 @@ func (c *Card) ATR() []byte {
 }
 
 // PowerOn, PowerOff and Reset return the card to its state after reset: MF selected,
-// nothing pending (ISO/IEC 7816-4 §7.1: the current file is lost with power).
+// nothing pending, no PIN verified (ISO/IEC 7816-4 §7.1: the current file and the
+// security status are lost with power).
 func (c *Card) PowerOn()  { c.reset() }
 func (c *Card) PowerOff() { c.reset() }
 func (c *Card) Reset()    { c.reset() }
@@ -113,7 +145,15 @@ func (c *Card) Reset()    { c.reset() }
 func (c *Card) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.resetVolatile()
+}
+
+// resetVolatile forgets what a card forgets without power; c.mu is held.
+func (c *Card) resetVolatile() {
 	c.curDF, c.curEF, c.pending = c.mf, nil, nil
+	for i := range c.pins {
+		c.pins[i].verified = false
+	}
 }
 
 func sw(s apdu.StatusWord) apdu.Response { return apdu.Response{SW: s} }
@@ -152,6 +192,11 @@ func (c *Card) process(raw []byte) apdu.Response {
 	case apdu.InsGetResponse:
 		return c.getResponse(cmd)
 	}
+	if c.profile {
+		if r, ok := c.processWrite(cmd); ok {
+			return r
+		}
+	}
 	return sw(apdu.SWINSNotSupported)
 }
 
@@ -188,7 +233,7 @@ func (c *Card) getResponse(cmd apdu.Command) apdu.Response {
 // MF or current DF), 01 (child DF), 02 (EF under current DF), 03 (parent DF), 04 (by DF
 // name); P2 = 0C (no data), 00 (FCI) or 04 (FCP, answered with the same template).
 func (c *Card) selectFile(cmd apdu.Command) apdu.Response {
-	if cmd.P2 != apdu.SelectNoFCI && cmd.P2 != apdu.SelectFCI && cmd.P2 != 0x04 {
+	if cmd.P2 != apdu.SelectNoFCI && cmd.P2 != apdu.SelectFCI && cmd.P2 != selectFCP {
 		return sw(apdu.SWIncorrectP1P2)
 	}
 	var target *file
@@ -232,11 +277,27 @@ func (c *Card) selectFile(cmd apdu.Command) apdu.Response {
 	} else {
 		c.curEF = target
 	}
-	if cmd.P2 == apdu.SelectNoFCI {
-		return sw(apdu.SWOK)
+	status := apdu.SWOK
+	if terminated(target) {
+		status = apdu.SWSelectedFileTerminated // selected all the same
 	}
-	return c.sized(target.fci(), cmd.Ne)
+	if cmd.P2 == apdu.SelectNoFCI {
+		return sw(status)
+	}
+	tmpl := target.fci()
+	if c.profile && cmd.P2 == selectFCP {
+		tmpl = target.fcp()
+	}
+	r := c.sized(tmpl, cmd.Ne)
+	if r.SW.OK() {
+		r.SW = status
+	}
+	return r
 }
+
+// selectFCP is SELECT's P2 asking for the FCP template 62 (ISO/IEC 7816-4 §11.1.1,
+// table 40). Official-like cards answer it with their FCI, as before.
+const selectFCP byte = 0x04
 
 // sized answers a command that returns data (SELECT with FCI) given its Le: with no Le
 // (Ne = 0, ISO/IEC 7816-3 case 3 on T=1) the data are sent anyway, as common cards do;
@@ -274,6 +335,9 @@ func (c *Card) readBinary(cmd apdu.Command) apdu.Response {
 	if ef == nil {
 		return sw(apdu.SWCommandNotAllowed)
 	}
+	if terminated(ef) {
+		return sw(apdu.SWConditionsNotSatisfied)
+	}
 	if cmd.Ne == 0 {
 		return sw(apdu.SWWrongLength)
 	}
@@ -301,6 +365,9 @@ func (c *Card) readBinary(cmd apdu.Command) apdu.Response {
 // current DF: in FOMS_INS, tag 01B0 is the current insurer EF.
 func (c *Card) getData(cmd apdu.Command) apdu.Response {
 	tag := uint16(cmd.P1)<<8 | uint16(cmd.P2)
+	if terminated(c.curDF) {
+		return sw(apdu.SWConditionsNotSatisfied)
+	}
 	v, ok := c.curDF.objects[tag]
 	if !ok {
 		return sw(apdu.SWReferencedDataMissing)

@@ -58,6 +58,7 @@ type FixtureFaults struct {
 	WrongLe     bool `json:"wrong_le,omitempty"`
 	DelayMS     int  `json:"delay_ms,omitempty"`
 	RemoveAfter int  `json:"remove_after,omitempty"`
+	TearAfter   int  `json:"tear_after,omitempty"`
 	// MalformedTLV makes the first field of the owner record claim more bytes than its
 	// template holds.
 	MalformedTLV bool `json:"malformed_tlv,omitempty"`
@@ -103,7 +104,7 @@ func ParseFixture(data []byte, dir string) (Layout, error) {
 		return Layout{}, fmt.Errorf("parsing fixture: %w", err)
 	}
 	l := Layout{ExtendedLength: f.ExtendedLength, NoRootDF: f.NoRootDF, Faults: Faults{
-		T0: f.Faults.T0, WrongLe: f.Faults.WrongLe, RemoveAfter: f.Faults.RemoveAfter,
+		T0: f.Faults.T0, WrongLe: f.Faults.WrongLe, RemoveAfter: f.Faults.RemoveAfter, TearAfter: f.Faults.TearAfter,
 		Delay: time.Duration(f.Faults.DelayMS) * time.Millisecond,
 	}}
 	if f.ATR != "" {

@@ -3,9 +3,14 @@
 // pcsc-tools' scriptor) sees a card in "Virtual PCD 00 0N". It reads commands from
 // standard input to insert and remove the card on demand, which makes hotplug testable:
 //
-//	insert | remove | reinsert | status | quit
+//	insert | remove | reinsert | tear N | status | quit
 //
 // With standard input closed it keeps the card in until interrupted.
+//
+// With --blank it serves a writable blank card of the issuance profile
+// (docs/card-profile.md) instead: the same card stays in the program across removals and
+// power losses, and --state FILE keeps its persistent state in a JSON file, saved after
+// every APDU that changed it and loaded at start, so an issued card survives a restart.
 package main
 
 import (
@@ -17,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -34,9 +40,14 @@ func main() {
 // options are the command line, parsed.
 type options struct {
 	fixture, dumpFile, owner, insurer, insurerFID, atr, addr, lang string
-	slot, removeAfter                                              int
+	slot, removeAfter, tearAfter                                   int
 	t0, wrongLe, extended, removed, printFixture                   bool
 	delay                                                          time.Duration
+
+	// The blank card of the issuance profile.
+	blank                          bool
+	serial, seed, issuerPIN, state string
+	capacity                       int
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -77,6 +88,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.removed, "removed", false, tr.T("vcard.flag.removed"))
 	fs.BoolVar(&o.printFixture, "print-fixture", false, tr.T("vcard.flag.print-fixture"))
 	fs.StringVar(&o.lang, "lang", "", tr.T("vcard.flag.lang"))
+	fs.IntVar(&o.tearAfter, "tear-after", 0, tr.T("vcard.flag.tear-after"))
+	fs.BoolVar(&o.blank, "blank", false, tr.T("vcard.flag.blank"))
+	fs.StringVar(&o.serial, "serial", "", tr.T("vcard.flag.serial"))
+	fs.StringVar(&o.seed, "seed", "", tr.T("vcard.flag.seed"))
+	fs.StringVar(&o.issuerPIN, "issuer-pin", "", tr.T("vcard.flag.issuer-pin"))
+	fs.IntVar(&o.capacity, "capacity", 0, tr.T("vcard.flag.capacity"))
+	fs.StringVar(&o.state, "state", "", tr.T("vcard.flag.state"))
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -84,18 +102,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdout.Write(vcard.DefaultFixture())
 		return 0
 	}
-	layout, err := o.layout()
-	if err != nil {
-		fmt.Fprintln(stderr, tr.T("vcard.bad_card", "error", err.Error()))
-		return 2
-	}
 	addr := o.addr
 	if addr == "" {
 		addr = vpcd.SlotAddr(o.slot)
 	}
+	h := &holder{addr: addr, out: stdout, errOut: stderr, tr: tr}
+	if o.blank {
+		if err := h.loadBlank(&o); err != nil {
+			fmt.Fprintln(stderr, tr.T("vcard.bad_card", "error", err.Error()))
+			return 2
+		}
+	} else {
+		if o.state != "" || o.serial != "" || o.seed != "" || o.issuerPIN != "" || o.capacity != 0 {
+			fmt.Fprintln(stderr, tr.T("vcard.needs_blank"))
+			return 2
+		}
+		layout, err := o.layout()
+		if err != nil {
+			fmt.Fprintln(stderr, tr.T("vcard.bad_card", "error", err.Error()))
+			return 2
+		}
+		h.layout = layout
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	h := &holder{layout: layout, addr: addr, out: stdout, tr: tr}
 	if !o.removed {
 		if err := h.insert(ctx); err != nil {
 			fmt.Fprintln(stderr, tr.T("vcard.no_vpcd", "addr", addr, "error", err.Error()))
@@ -188,15 +218,30 @@ func (o *options) layout() (vcard.Layout, error) {
 	if o.removeAfter > 0 {
 		l.Faults.RemoveAfter = o.removeAfter
 	}
+	if o.tearAfter > 0 {
+		l.Faults.TearAfter = o.tearAfter
+	}
 	return l, nil
+}
+
+// faults are the fault flags for a blank card.
+func (o *options) faults() vcard.Faults {
+	return vcard.Faults{T0: o.t0, WrongLe: o.wrongLe, Delay: o.delay, RemoveAfter: o.removeAfter, TearAfter: o.tearAfter}
 }
 
 // holder is the hand that inserts and removes the card.
 type holder struct {
+	// layout describes an official-like card, built afresh at each insertion.
 	layout vcard.Layout
+	// blank is the profile card when --blank: the same card at every insertion, saved to
+	// its state file (when --state) by persisting.
+	blank *persisting
+	// card is the card in the reader (or last in it).
+	card   *vcard.Card
 	addr   string
 	link   *vpcd.Link
 	out    io.Writer
+	errOut io.Writer
 	tr     *i18n.Catalog
 }
 
@@ -207,19 +252,58 @@ func (h *holder) done() <-chan struct{} {
 	return h.link.Done()
 }
 
-// insert plugs a freshly powered card (new state, fault counters restarted) in.
+// insert plugs the card in: a freshly built one (new state, fault counters restarted),
+// or the blank card as its last APDU left it, powered afresh.
 func (h *holder) insert(ctx context.Context) error {
 	if h.link != nil {
 		return errors.New(h.tr.T("vcard.already_in"))
 	}
 	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	link, err := vpcd.Insert(dctx, h.addr, vcard.New(h.layout))
+	var card vpcd.Card
+	if h.blank != nil {
+		h.blank.Reinsert()
+		card = h.blank
+	} else {
+		h.card = vcard.New(h.layout)
+		card = h.card
+	}
+	link, err := vpcd.Insert(dctx, h.addr, card)
 	if err != nil {
 		return err
 	}
 	h.link = link
 	fmt.Fprintln(h.out, h.tr.T("vcard.inserted", "addr", h.addr))
+	return nil
+}
+
+// loadBlank prepares the blank card: from the state file when there is one, else new.
+func (h *holder) loadBlank(o *options) error {
+	serial := o.serial
+	if serial == "" && o.seed != "" {
+		serial = vcard.SerialFromSeed(o.seed)
+	}
+	bo := vcard.BlankOptions{Serial: serial, IssuerPIN: o.issuerPIN, Capacity: o.capacity,
+		ExtendedLength: o.extended, Faults: o.faults()}
+	if o.atr != "" {
+		atr, err := vcard.ParseHex(o.atr)
+		if err != nil {
+			return err
+		}
+		bo.ATR = atr
+	}
+	p, loaded, err := openBlank(o.state, bo, func(err error) {
+		fmt.Fprintln(h.errOut, h.tr.T("vcard.state_error", "file", o.state, "error", err.Error()))
+	})
+	if err != nil {
+		return err
+	}
+	h.blank, h.card = p, p.Card
+	key := "vcard.blank_new"
+	if loaded {
+		key = "vcard.blank_loaded"
+	}
+	fmt.Fprintln(h.errOut, h.tr.T(key, "serial", p.Serial(), "file", o.state))
 	return nil
 }
 
@@ -230,6 +314,23 @@ func (h *holder) remove() {
 	h.link.Remove()
 	h.link = nil
 	fmt.Fprintln(h.out, h.tr.T("vcard.removed"))
+}
+
+// tear arms the power-loss fault of the card in the reader: it loses power right after
+// the n-th APDU from now.
+func (h *holder) tear(arg string) error {
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 1 {
+		return errors.New(h.tr.T("vcard.help"))
+	}
+	if h.card == nil {
+		return errors.New(h.tr.T("vcard.status_out"))
+	}
+	f := h.card.Faults()
+	f.TearAfter = n
+	h.card.SetFaults(f)
+	fmt.Fprintln(h.out, h.tr.T("vcard.tear_armed", "n", arg))
+	return nil
 }
 
 // command runs one line of standard input and reports whether to quit.
@@ -244,6 +345,8 @@ func (h *holder) command(ctx context.Context, line string, stderr io.Writer) boo
 	case "reinsert":
 		h.remove()
 		err = h.insert(ctx)
+	case "tear", "t":
+		err = errors.New(h.tr.T("vcard.help"))
 	case "status", "s":
 		if h.link != nil {
 			fmt.Fprintln(h.out, h.tr.T("vcard.status_in", "addr", h.addr))
@@ -253,6 +356,10 @@ func (h *holder) command(ctx context.Context, line string, stderr io.Writer) boo
 	case "quit", "q", "exit":
 		return true
 	default:
+		if n, ok := strings.CutPrefix(line, "tear "); ok {
+			err = h.tear(strings.TrimSpace(n))
+			break
+		}
 		fmt.Fprintln(stderr, h.tr.T("vcard.help"))
 	}
 	if err != nil {
