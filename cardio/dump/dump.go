@@ -1,7 +1,8 @@
-// Package dump saves what was read from a card — ATR, reader, the raw record files, the
-// current-insurer pointer and the APDU trace — as a versioned JSON file, loads it back
-// into the virtual card so the whole program runs against it without the card, and
-// compares two dumps field by field.
+// Package dump saves what was read from a card — ATR, reader, the raw record files (every
+// insurer record, not only the current one), the current-insurer pointer, the card
+// serial and life cycle status of our issuance profile, and the APDU trace — as a
+// versioned JSON file, loads it back into the virtual card so the whole program runs
+// against it without the card, and compares two dumps field by field.
 //
 // A dump is a copy of the card and so holds its personal data; only the APDU trace is
 // redacted by default (house-style convention 6), since the files themselves are the
@@ -45,21 +46,36 @@ type Dump struct {
 	Program string    `json:"program"` // what wrote it, e.g. "omsdesk 0.1.0"
 	Reader  string    `json:"reader"`
 	ATR     string    `json:"atr"` // hex
-	// Files are the EFs read, in reading order: FOMS_ID/0201, then FOMS_INS/<fid>.
+	// Files are the EFs read, in reading order: FOMS_ID/0201, then FOMS_INS/<fid> for
+	// every insurer record found (0202, 0203, …), or only the current one when the
+	// details were not read.
 	Files []File `json:"files"`
 	// CurrentInsurer is the FID GET DATA 01B0 answered (4 hex digits), "" when none.
 	CurrentInsurer string `json:"current_insurer"`
+	// Serial is the card serial of our issuance profile (EF 2FE2, 20 digits); "" on
+	// official cards and in dumps made without the details.
+	Serial string `json:"serial"`
+	// SerialError says why EF 2FE2, which the card has, could not be read or decoded.
+	SerialError string `json:"serial_error,omitempty"`
+	// Lifecycle is foms_root's life cycle status byte (FCP tag 8A) in 2 hex digits;
+	// "" when the card does not say (official cards) or the details were not read.
+	Lifecycle string `json:"lifecycle"`
 	// Trace is the APDU exchange of the read; TraceRedacted says whether personal data
 	// in it were overwritten.
 	Trace         []TraceEntry `json:"trace"`
 	TraceRedacted bool         `json:"trace_redacted"`
 }
 
-// File is one elementary file's bytes.
+// File is one elementary file's bytes, or why they could not be read.
 type File struct {
 	DF   string `json:"df"`  // "FOMS_ID" or "FOMS_INS"
 	FID  string `json:"fid"` // 4 hex digits
 	Data string `json:"hex"`
+	// Error says why the EF could not be read (Data then empty); SW is the card's
+	// status word for it (4 hex digits) when the card refused, e.g. "6982" for a history
+	// record that needs authentication on an official card.
+	Error string `json:"error,omitempty"`
+	SW    string `json:"sw,omitempty"`
 }
 
 // TraceEntry is one APDU exchange in hex.
@@ -70,8 +86,17 @@ type TraceEntry struct {
 	Error    string `json:"error,omitempty"`
 }
 
-// FromRead makes a dump of a read. The trace is redacted unless full is set.
+// FromRead makes a dump of a read without the details. The trace is redacted unless
+// full is set.
 func FromRead(program, reader string, atr []byte, res *omscard.Result, exchanges []trace.Exchange, full bool, now time.Time) *Dump {
+	return FromReadDetails(program, reader, atr, res, nil, exchanges, full, now)
+}
+
+// FromReadDetails makes a dump of a read and of the details read after it (det may be
+// nil): every insurer EF, the serial and the life cycle status. exchanges is the trace
+// of both. The trace is redacted unless full is set.
+func FromReadDetails(program, reader string, atr []byte, res *omscard.Result, det *omscard.Details,
+	exchanges []trace.Exchange, full bool, now time.Time) *Dump {
 	d := &Dump{Format: Format, Version: Version, Created: now.UTC(), Program: program, Reader: reader,
 		ATR: strings.ToUpper(hex.EncodeToString(atr)), TraceRedacted: !full, Files: []File{}, Trace: []TraceEntry{}}
 	d.Files = append(d.Files, File{DF: omscard.DFOwner, FID: fid(omscard.EFOwner), Data: hexOf(res.OwnerFile)})
@@ -79,7 +104,9 @@ func FromRead(program, reader string, atr []byte, res *omscard.Result, exchanges
 		// Recorded even when that EF could not be read: a dangling pointer is a finding.
 		d.CurrentInsurer = fid(res.Policy.InsurerFileID)
 	}
-	if res.InsurerFile != nil {
+	if det != nil {
+		d.addDetails(det, res)
+	} else if res.InsurerFile != nil {
 		d.Files = append(d.Files, File{DF: omscard.DFInsurers, FID: d.CurrentInsurer, Data: hexOf(res.InsurerFile)})
 	}
 	for _, e := range exchanges {
@@ -117,6 +144,9 @@ func Load(r io.Reader) (*Dump, error) {
 	}
 	if d.Version < 1 || d.Version > Version {
 		return nil, fmt.Errorf("loading dump: version %d (this program reads up to %d): %w", d.Version, Version, ErrNewerVersion)
+	}
+	if err := d.checkDetails(); err != nil {
+		return nil, fmt.Errorf("loading dump: %w", err)
 	}
 	if _, err := d.Layout(); err != nil {
 		return nil, fmt.Errorf("loading dump: %w", err)
@@ -187,8 +217,10 @@ type Difference struct {
 	B     string `json:"b"`
 }
 
-// Diff compares two dumps: the card (ATR), every policy field, unknown tags and the
-// raw files. Dumps whose records do not decode are compared byte by byte only.
+// Diff compares two dumps: the card (ATR, serial, life cycle status), every policy
+// field, unknown tags, the raw files and their read errors, and the fields of the
+// insurer history records ("history.0202.end"). Dumps whose records do not decode are
+// compared byte by byte only.
 func Diff(a, b *Dump) []Difference {
 	var out []Difference
 	add := func(field, x, y string) {
@@ -220,6 +252,25 @@ func Diff(a, b *Dump) []Difference {
 		}
 	}
 	add("current_insurer", a.CurrentInsurer, b.CurrentInsurer)
+	add("serial", a.Serial, b.Serial)
+	add("lifecycle", a.Lifecycle, b.Lifecycle)
+	errs := func(d *Dump) map[string]string {
+		m := map[string]string{}
+		for _, f := range d.Files {
+			if f.Error != "" || f.SW != "" {
+				m[f.DF+"/"+f.FID] = strings.TrimSpace(f.SW + " " + f.Error)
+			}
+		}
+		return m
+	}
+	ea, eb := errs(a), errs(b)
+	for _, k := range unionKeys(ea, eb) {
+		add("file "+k+" error", ea[k], eb[k])
+	}
+	ha, hb := historyLeaves(a, b), historyLeaves(b, a)
+	for _, k := range unionKeys(ha, hb) {
+		add(k, ha[k], hb[k])
+	}
 	return out
 }
 

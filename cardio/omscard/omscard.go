@@ -38,6 +38,11 @@ const MaxFileSize = 0x7FFF + 1
 // ErrNotOMSCard means the card answered, but it has no OMS policy application.
 var ErrNotOMSCard = errors.New("not an OMS policy card")
 
+// ErrVoided means the card's OMS application was terminated (ISO/IEC 7816-9 TERMINATE
+// DF; SELECT answers 6285): a card the issuer voided, which must not be taken for a
+// policy.
+var ErrVoided = errors.New("OMS application terminated: the card was voided")
+
 // ErrInsurerUnreadable wraps every failure after the owner record was read: the card
 // identified its holder, but its insurer record could not be read or decoded. Read
 // returns the partial result with it, so a front desk can still see who the card
@@ -147,6 +152,8 @@ func readInsurer(c *apdu.Client, opts Options, res *Result) error {
 func selectOwnerDF(c *apdu.Client) (viaRoot bool, err error) {
 	err = c.SelectByName(DFRoot)
 	switch {
+	case errors.Is(err, apdu.ErrSelectedFileTerminated):
+		return false, fmt.Errorf("%w: %w", ErrVoided, err)
 	case err == nil:
 		viaRoot = true
 	case !isNotHere(err):

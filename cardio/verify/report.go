@@ -1,6 +1,9 @@
 // Package verify is the technician's integrity check of an OMS policy card or a dump of
 // one: TLV well-formedness, the fields present and their formats and check digits, the
-// insurer pointer, the photo, and the insurer's digital signature with its certificate.
+// insurer pointer, the photo, the insurer's digital signature with its certificate, and
+// for cards of our issuance profile the life cycle status and the insurer history (so an
+// interrupted personalisation or insurer change reads "incomplete"), with optional
+// cross-checks against the issuing office's registry and the card's QR code.
 // Every check ends pass, fail or not applicable, always with a reason, so a technician
 // can tell "broken" from "not there to check".
 //
@@ -159,6 +162,42 @@ var reasonsEN = map[string]string{
 	"chain_ok":             "issued by {issuer}, trusted",
 	"chain_no_store":       "no trust store configured",
 	"chain_untrusted":      "no trusted certificate issued it: {error}",
+
+	"lifecycle_unknown":       "the card does not report a life cycle status (official cards do not)",
+	"lifecycle_bad":           "the recorded life cycle status {value} is not one byte",
+	"lifecycle_operational":   "life cycle status {value}: operational, personalisation closed",
+	"lifecycle_personalising": "life cycle status {value}: personalisation not closed — incomplete card",
+	"lifecycle_deactivated":   "life cycle status {value}: deactivated",
+	"lifecycle_terminated":    "life cycle status {value}: voided (terminated)",
+	"lifecycle_other":         "life cycle status {value} has no meaning this check knows",
+
+	"history_single":          "{count} insurer record(s): no history to check",
+	"history_locked":          "older insurer records {fids} need authentication and cannot be checked",
+	"history_ok":              "{count} insurer records ({fids}), each signed, dates in order, the last one current",
+	"record_unreadable":       "insurer record(s) {fids} cannot be read or decoded — incomplete card",
+	"record_unsigned":         "insurer record(s) {fids} carry no signature — incomplete card",
+	"signature_invalid":       "the signature of insurer record(s) {fids} does not verify — incomplete card",
+	"dates_not_increasing":    "insurance start dates of records {fids} do not increase with the file ID",
+	"record_not_closed":       "insurer record(s) {fids} have no end date although a later record follows — the insurer change was interrupted, incomplete card",
+	"closed_after_next_start": "insurer record(s) {fids} end on or after the next record's start",
+	"last_record_closed":      "the last insurer record {fids} has an end date — incomplete card",
+	"pointer_not_last":        "GET DATA 01B0 names EF {pointer}, not the last insurer record {fids} — the insurer change was interrupted, incomplete card",
+
+	"registry_none":              "no registry configured",
+	"chip_unreadable":            "the owner record could not be read: nothing to compare",
+	"registry_no_serial":         "the card has no serial number (not issued by OMS Desk)",
+	"registry_serial_unreadable": "the card's serial number cannot be read: {error}",
+	"registry_error":             "the registry could not be asked: {error}",
+	"registry_unknown_card":      "the registry has no card {serial}",
+	"registry_card_status":       "the registry holds card {serial} as {status}, not active",
+	"registry_unknown_policy":    "the registry has no policy with the number on card {serial}",
+	"registry_mismatch":          "the chip differs from the registry in: {fields}",
+	"registry_ok":                "card {serial} is active in the registry, holder and insurer match",
+
+	"qr_none":      "no QR code given",
+	"qr_signature": "the QR code's signature is not valid ({verdict})",
+	"qr_mismatch":  "the chip differs from the QR code in: {fields}",
+	"qr_ok":        "the QR code's signature is valid and its fields match the chip",
 }
 
 // fmtList joins values for a reason parameter.

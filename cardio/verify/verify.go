@@ -22,6 +22,12 @@ type Options struct {
 	Today policy.Date
 	// Trust, when set, is the trust store the signer's certificate must chain to.
 	Trust *TrustStore
+	// Registry, when set, is the issuing office's card registry the card is compared
+	// with (check "registry"; not applicable without it).
+	Registry RegistryLookup
+	// QR, when set, is what the card's QR code claims (check "qr"; not applicable
+	// without it).
+	QR *QRClaims
 }
 
 // Dump checks everything a dump holds. A live card is checked by dumping it first
@@ -80,6 +86,10 @@ func Dump(d *dump.Dump, opts Options) *Report {
 	} else {
 		r.add("signature", NA, "record_absent", map[string]string{"template": "64"})
 	}
+	checkLifecycle(r, d)
+	checkHistory(r, d, opts)
+	checkRegistry(r, d, p, opts.Registry)
+	checkQR(r, d, p, opts.QR)
 	return r
 }
 

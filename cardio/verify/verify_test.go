@@ -244,23 +244,44 @@ func benchDump(b *testing.B) *dump.Dump {
 	return dumpOf(vcard.FromPolicy(p))
 }
 
-// FuzzVerifyDump feeds arbitrary record bytes, pointers and ATRs to the integrity check:
-// it must always produce a report (never panic), and a report that fails must say why.
+// FuzzVerifyDump feeds arbitrary record bytes, pointers, ATRs, a second insurer record
+// (the history), life cycle bytes and serials to the integrity check, with a registry
+// and a QR code to compare against: it must always produce a report (never panic), and
+// a report that fails must say why.
 func FuzzVerifyDump(f *testing.F) {
 	s := newSigner(f, "fuzz")
 	good := vcard.FromPolicy(goodPolicy(f, s))
-	f.Add(good.Owner, good.Insurers[0].Data, uint16(0x0202), vcard.DefaultATR)
-	f.Add([]byte{0x62, 0x84, 0x7F, 0xFF, 0xFF, 0xFF}, []byte{0x64, 0x00}, uint16(0x0999), []byte{0x3B})
-	f.Add([]byte{}, []byte{0x7F, 0x60, 0x03, 0x5F, 0x61, 0x00}, uint16(0), []byte{0x3F, 0xFF})
-	f.Fuzz(func(t *testing.T, owner, insurer []byte, current uint16, atrBytes []byte) {
+	f.Add(good.Owner, good.Insurers[0].Data, uint16(0x0202), vcard.DefaultATR, []byte(nil), "", "")
+	f.Add([]byte{0x62, 0x84, 0x7F, 0xFF, 0xFF, 0xFF}, []byte{0x64, 0x00}, uint16(0x0999), []byte{0x3B}, []byte(nil), "", "")
+	f.Add([]byte{}, []byte{0x7F, 0x60, 0x03, 0x5F, 0x61, 0x00}, uint16(0), []byte{0x3F, 0xFF}, []byte(nil), "", "")
+	h := newHistory(f, s, 2).layout()
+	p := goodPolicy(f, s)
+	f.Add(h.Owner, h.Insurers[0].Data, uint16(0x0203), vcard.DefaultATR, h.Insurers[1].Data, "05", testSerial)
+	f.Add(h.Owner, h.Insurers[0].Data, uint16(0x0202), vcard.DefaultATR, h.Insurers[1].Data, "01", testSerial)
+	f.Add(h.Owner, h.Insurers[1].Data, uint16(0x0203), vcard.DefaultATR, h.Insurers[0].Data, "0C", "")
+	f.Add(h.Owner, h.Insurers[0].Data, uint16(0x0203), vcard.DefaultATR, make([]byte, 64), "ZZ", "1234")
+	f.Fuzz(func(t *testing.T, owner, insurer []byte, current uint16, atrBytes, second []byte, lifecycle, serial string) {
 		l := vcard.Layout{ATR: atrBytes, Owner: owner, Insurers: []vcard.InsurerEF{{FID: 0x0202, Data: insurer}}, Current: current}
-		r := Dump(dumpOf(l), Options{Today: today})
+		if len(second) > 0 {
+			l.Insurers = append(l.Insurers, vcard.InsurerEF{FID: 0x0203, Data: second})
+		}
+		d := dumpOf(l)
+		d.Lifecycle, d.Serial = lifecycle, serial
+		g := registryOf(p)
+		g.cards[serial] = RegistryCard{Serial: serial, Status: CardActive, ENP: p.Owner.ENP}
+		q := &QRClaims{ENP: p.Owner.ENP, CardSerial: serial, SignatureVerdict: QRSignatureValid}
+		r := Dump(d, Options{Today: today, Registry: g, QR: q})
 		if r == nil || len(r.Checks) == 0 {
 			t.Fatal("no report")
 		}
 		for _, c := range r.Checks {
 			if c.Status == Fail && (c.Code == "" || c.Reason == "") {
 				t.Fatalf("check %s failed without a reason", c.ID)
+			}
+		}
+		for _, id := range []string{"card.lifecycle", "insurer.history", "registry", "qr"} {
+			if _, ok := r.Find(id); !ok {
+				t.Fatalf("no %s check", id)
 			}
 		}
 	})

@@ -36,7 +36,13 @@ func (c *cli) dumpCard(args []string) int {
 			}
 			return c.fail(o.Err)
 		}
-		d := dump.FromRead(program, o.Reader, o.ATR, o.Result, o.Trace, *full, c.now())
+		// The details (serial, life cycle, insurer history) are worth having but not
+		// worth losing the dump over: without them it holds what the read got.
+		det, ex, err := c.cardDetails(src, o)
+		if err != nil {
+			fmt.Fprintln(c.stderr, c.tr.T("cli.err.other", "error", err.Error()))
+		}
+		d := dump.FromReadDetails(program, o.Reader, o.ATR, o.Result, det, append(o.Trace, ex...), *full, c.now())
 		if source == "virtual" {
 			d.Reader = virtualReader
 		}

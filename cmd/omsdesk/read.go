@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -10,7 +11,9 @@ import (
 	"syscall"
 	"time"
 
+	"omsdesk/cardio"
 	"omsdesk/cardio/dump"
+	"omsdesk/cardio/omscard"
 	"omsdesk/cardio/pcsc"
 	"omsdesk/cardio/policy"
 	"omsdesk/cardio/probe"
@@ -85,6 +88,66 @@ func (c *cli) acquire(src *cardSource, opts probe.Options) (string, []probe.Outc
 		return "", nil, c.fail(err)
 	}
 	return "pcsc", outs, exitOK
+}
+
+// cardDetails reads the issuance-profile details (omscard.ReadDetails: serial, life
+// cycle status, every insurer record) of the card an outcome was read from, returning
+// their APDUs too. probe has closed its connection after the read, so a PC/SC card is
+// connected to again, and refused if its ATR shows another card was put in meanwhile;
+// an in-process source is built again from the same layout. Partial details (the card
+// failed mid-way) are dropped: a shortened history would be judged as a broken one.
+func (c *cli) cardDetails(src *cardSource, o probe.Outcome) (*omscard.Details, []trace.Exchange, error) {
+	type result struct {
+		d   *omscard.Details
+		ex  []trace.Exchange
+		err error
+	}
+	read := func(t cardio.Transport) result {
+		rec := trace.New(t, nil)
+		d, err := omscard.ReadDetails(rec)
+		if err != nil {
+			return result{nil, nil, fmt.Errorf("reading card details: %w", err)}
+		}
+		return result{d, rec.Exchanges(), nil}
+	}
+	if src.virtual || src.fixture != "" || src.dump != "" {
+		l, err := src.layout()
+		if err != nil {
+			return nil, nil, err
+		}
+		r := read(vcard.New(l).Transport())
+		return r.d, r.ex, r.err
+	}
+	pc, err := pcsc.Establish()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer pc.Release()
+	done := make(chan result, 1)
+	go func() {
+		card, err := pc.Connect(o.Reader, pcsc.Any)
+		if err != nil {
+			done <- result{err: fmt.Errorf("connecting to %s: %w", o.Reader, err)}
+			return
+		}
+		defer card.Disconnect(false)
+		atr, err := card.ATR()
+		switch {
+		case err != nil:
+			done <- result{err: fmt.Errorf("reading ATR: %w", err)}
+		case !bytes.Equal(atr, o.ATR):
+			done <- result{err: fmt.Errorf("%w: another card is in %s since it was read", errUnreadable, o.Reader)}
+		default:
+			done <- read(card)
+		}
+	}()
+	select {
+	case r := <-done:
+		return r.d, r.ex, r.err
+	case <-time.After(probe.DefaultTimeout):
+		// The goroutine ends when pcscd answers or pc is released.
+		return nil, nil, fmt.Errorf("reading card details in %s: %w", o.Reader, probe.ErrBusy)
+	}
 }
 
 // layout builds the in-process card of a virtual source.

@@ -210,13 +210,13 @@ func TestRender(t *testing.T) {
 		want   []string // literal texts, beside those derived from the report below
 		reader string
 	}{
-		{"pass/ru", pass, i18n.Russian, Options{Created: created, Program: "omsdesk 0.3.0"}, 1,
+		{"pass/ru", pass, i18n.Russian, Options{Created: created, Program: "omsdesk 0.3.0"}, 2,
 			[]string{"Отчёт о проверке целостности карты ОМС", "Карта прошла все применимые проверки", "Номер полиса (ЕНП)", "норма",
-				"Составлен программой omsdesk 0.3.0 25.11.2026 14:30", "Страница 1 из 1", "Подпись страховщика", "Действует по", "2030-01-01"},
+				"Составлен программой omsdesk 0.3.0 25.11.2026 14:30", "Страница 1 из 2", "Подпись страховщика", "Действует по", "2030-01-01"},
 			"Virtual PCD 00 00"},
-		{"pass/en", pass, i18n.English, Options{Created: created, Program: "omsdesk 0.3.0"}, 1,
+		{"pass/en", pass, i18n.English, Options{Created: created, Program: "omsdesk 0.3.0"}, 2,
 			[]string{"OMS card integrity report", "The card passed every applicable check", "Policy number (ENP)", "pass",
-				"Made by omsdesk 0.3.0 on 2026-11-25 14:30", "Page 1 of 1", "Signed bytes", "card bytes without 7F60"},
+				"Made by omsdesk 0.3.0 on 2026-11-25 14:30", "Page 1 of 2", "Signed bytes", "card bytes without 7F60"},
 			"Virtual PCD 00 00"},
 		{"fail/ru", fail, i18n.Russian, Options{Created: created, ReaderLabel: "встроенная виртуальная карта"}, 2,
 			[]string{"Карта НЕ ПРОШЛА проверки", "ОШИБКА", "ЕНП: контрольная цифра 8, ожидалась 7", "Составлен 25.11.2026 14:30", "Страница 2 из 2"},
