@@ -6,6 +6,7 @@ import (
 	"image"
 	_ "image/jpeg" // card photos are JPEG
 	_ "image/png"
+	"omsdesk/app/cardsource"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,7 +18,7 @@ import (
 )
 
 // CardView shows one card: a status line, the verdict, the holder's photo and data. It
-// holds nothing but widgets; Apply puts an Update on screen and, when the card leaves,
+// holds nothing but widgets; Apply puts an cardsource.Update on screen and, when the card leaves,
 // wipes every personal field.
 type CardView struct {
 	tr    *i18n.Catalog
@@ -64,7 +65,7 @@ func NewCardView(tr *i18n.Catalog, today func() policy.Date) *CardView {
 	v.copyENP.Disable()
 	body := container.NewBorder(nil, nil, v.photo, nil, form)
 	v.root = container.NewBorder(v.verdict, container.NewVBox(v.copyENP, widget.NewSeparator(), v.status), nil, nil, body)
-	v.Apply(Update{State: StateWaiting})
+	v.Apply(cardsource.Update{State: cardsource.StateWaiting})
 	return v
 }
 
@@ -72,11 +73,11 @@ func NewCardView(tr *i18n.Catalog, today func() policy.Date) *CardView {
 func (v *CardView) Object() fyne.CanvasObject { return v.root }
 
 // Apply shows an update. Call it on the UI goroutine (fyne.Do from elsewhere).
-func (v *CardView) Apply(u Update) {
+func (v *CardView) Apply(u cardsource.Update) {
 	status := v.tr.T(u.State.Key())
 	switch u.Reader {
 	case "":
-	case VirtualReader:
+	case cardsource.VirtualReader:
 		status = fmt.Sprintf("%s — %s", status, v.tr.T("app.virtual_reader"))
 	default:
 		status = fmt.Sprintf("%s — %s", status, u.Reader)
@@ -86,13 +87,13 @@ func (v *CardView) Apply(u Update) {
 	}
 	v.status.SetText(status)
 	switch u.State {
-	case StateRead:
+	case cardsource.StateRead:
 		v.show(u.Result.Policy)
-	case StateError:
+	case cardsource.StateError:
 		v.clear()
 		v.verdict.SetText(v.tr.T(errorKey(u.Err)))
 		v.status.SetText(status + "\n" + fmt.Sprint(u.Err))
-	case StateReading:
+	case cardsource.StateReading:
 		v.clear()
 		v.verdict.SetText(v.tr.T("app.state.reading"))
 	default:

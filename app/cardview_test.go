@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"omsdesk/app/cardsource"
 	"strings"
 	"testing"
 
@@ -54,11 +55,11 @@ func TestCardViewShowsAndClears(t *testing.T) {
 			copied := ""
 			v.OnCopy = func(s string) { copied = s }
 
-			v.Apply(Update{State: StateReading, Reader: "Virtual PCD 00 00"})
+			v.Apply(cardsource.Update{State: cardsource.StateReading, Reader: "Virtual PCD 00 00"})
 			if !strings.Contains(texts(v.Object()), tr.T("app.state.reading")) {
 				t.Fatal("reading state not shown")
 			}
-			v.Apply(Update{State: StateRead, Reader: "Virtual PCD 00 00", ATR: vcard.DefaultATR, Result: readDefault(t)})
+			v.Apply(cardsource.Update{State: cardsource.StateRead, Reader: "Virtual PCD 00 00", ATR: vcard.DefaultATR, Result: readDefault(t)})
 			shown := texts(v.Object())
 			for _, want := range []string{"ИВАНОВ", "ИВАНОВИЧ", "15.03.1985", "5001234567890127", tr.T("status.valid"), tr.T("sex.male"), "1027700000008"} {
 				if !strings.Contains(shown, want) {
@@ -73,7 +74,7 @@ func TestCardViewShowsAndClears(t *testing.T) {
 				t.Errorf("copy gave %q", copied)
 			}
 
-			v.Apply(Update{State: StateRemoved, Reader: "Virtual PCD 00 00"})
+			v.Apply(cardsource.Update{State: cardsource.StateRemoved, Reader: "Virtual PCD 00 00"})
 			shown = texts(v.Object())
 			for _, gone := range []string{"ИВАНОВ", "15.03.1985", "5001234567890127", "1027700000008"} {
 				if strings.Contains(shown, gone) {
@@ -91,13 +92,13 @@ func TestCardViewErrors(t *testing.T) {
 	test.NewTempApp(t)
 	tr := i18n.MustLoad(i18n.English)
 	v := NewCardView(tr, func() policy.Date { return policy.MakeDate(2026, 11, 25) })
-	v.Apply(Update{State: StateRead, Result: readDefault(t)})
-	v.Apply(Update{State: StateError, ATR: []byte{0x3B, 0x02, 0x14, 0x50}, Err: fmt.Errorf("probing: %w", omscard.ErrNotOMSCard)})
+	v.Apply(cardsource.Update{State: cardsource.StateRead, Result: readDefault(t)})
+	v.Apply(cardsource.Update{State: cardsource.StateError, ATR: []byte{0x3B, 0x02, 0x14, 0x50}, Err: fmt.Errorf("probing: %w", omscard.ErrNotOMSCard)})
 	shown := texts(v.Object())
 	if !strings.Contains(shown, "NOT AN OMS POLICY CARD") || !strings.Contains(shown, "3B 02 14 50") || strings.Contains(shown, "ИВАНОВ") {
 		t.Fatalf("not-OMS screen:\n%s", shown)
 	}
-	v.Apply(Update{State: StateError, Err: errors.New("card removed")})
+	v.Apply(cardsource.Update{State: cardsource.StateError, Err: errors.New("card removed")})
 	if !strings.Contains(texts(v.Object()), "CARD UNREADABLE") {
 		t.Fatal("unreadable card not explained")
 	}
@@ -106,7 +107,7 @@ func TestCardViewErrors(t *testing.T) {
 func TestEveryStateTranslated(t *testing.T) {
 	for _, lang := range i18n.Languages {
 		tr := i18n.MustLoad(lang)
-		for s := StateNoService; s <= StateRemoved; s++ {
+		for s := cardsource.StateNoService; s <= cardsource.StateRemoved; s++ {
 			if !tr.Has(s.Key()) {
 				t.Errorf("%s: state %d has no text (%s)", lang, s, s.Key())
 			}
@@ -120,14 +121,14 @@ func TestVirtualSourceReportsTheCard(t *testing.T) {
 	v := NewCardView(tr, func() policy.Date { return policy.MakeDate(2026, 11, 25) })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	updates := make(chan Update, 4)
-	go VirtualSource{}.Run(ctx, func(u Update) { updates <- u })
+	updates := make(chan cardsource.Update, 4)
+	go cardsource.VirtualSource{}.Run(ctx, func(u cardsource.Update) { updates <- u })
 	for u := range updates {
 		v.Apply(u)
-		if u.State == StateRead {
+		if u.State == cardsource.StateRead {
 			break
 		}
-		if u.State != StateReading {
+		if u.State != cardsource.StateReading {
 			t.Fatalf("unexpected update %+v", u)
 		}
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"omsdesk/app/cardsource"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -12,7 +13,7 @@ import (
 
 // NewMainWindow opens the main window on a and starts src; the source stops when the
 // window closes. Updates reach the view through fyne.Do, never directly.
-func NewMainWindow(a fyne.App, tr *i18n.Catalog, src CardSource) fyne.Window {
+func NewMainWindow(a fyne.App, tr *i18n.Catalog, src cardsource.CardSource) fyne.Window {
 	w := a.NewWindow(tr.T("app.title"))
 	view := NewCardView(tr, func() policy.Date { return policy.DateOf(time.Now()) })
 	view.OnCopy = func(s string) { a.Clipboard().SetContent(s) }
@@ -20,6 +21,6 @@ func NewMainWindow(a fyne.App, tr *i18n.Catalog, src CardSource) fyne.Window {
 	w.Resize(fyne.NewSize(760, 440))
 	ctx, cancel := context.WithCancel(context.Background())
 	w.SetOnClosed(cancel)
-	go src.Run(ctx, func(u Update) { fyne.Do(func() { view.Apply(u) }) })
+	go src.Run(ctx, func(u cardsource.Update) { fyne.Do(func() { view.Apply(u) }) })
 	return w
 }

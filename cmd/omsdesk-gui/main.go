@@ -11,6 +11,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"omsdesk/app"
+	"omsdesk/app/cardsource"
 	"omsdesk/assets/i18n"
 )
 
@@ -24,9 +25,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	var src app.CardSource = app.PCSCSource{Reader: *reader}
+	var src cardsource.CardSource = cardsource.PCSCSource{Reader: *reader}
 	if *virtual {
-		src = app.VirtualSource{}
+		src = cardsource.VirtualSource{}
 	}
 	a := fyneapp.NewWithID("ru.omsdesk.desk")
 	app.NewMainWindow(a, tr, src).ShowAndRun()

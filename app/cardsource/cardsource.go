@@ -1,10 +1,8 @@
-// Package app is OMS Desk's desktop GUI (Fyne). Screens are small structs that show
-// what services tell them; they hold no card logic. Card I/O runs in the services'
-// goroutines and reaches the screen only through fyne.Do.
-//
-// This package never imports fyne.io/fyne/v2/app, so its tests run with Fyne's test
-// driver, without a display; cmd/omsdesk-gui makes the real application.
-package app
+// Package cardsource is where the desktop screens get their cards from: a stream of
+// Updates (reader and card state, the policy read) produced in a goroutine of its own,
+// from the PC/SC readers or from the built-in virtual card. It knows nothing of Fyne:
+// screens hand each update to fyne.Do themselves.
+package cardsource
 
 import (
 	"context"
