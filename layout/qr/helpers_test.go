@@ -88,7 +88,7 @@ func maxPayload() qr.Payload {
 	p.FirstName = "АЛЕКСАНДРА-ЕВГЕНИЯ"
 	p.Patronymic = "КОНСТАНТИНОВНА-ОГЛЫ'"
 	p.OKATO = "45286555000"
-	p.CardSerial = "AB-1234567890123"
+	p.CardSerial = "AB-123456789012345678901"
 	p.Office = "77-001-MOSCOW-01"
 	return p
 }

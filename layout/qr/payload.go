@@ -37,7 +37,7 @@ const (
 	MaxNameBytes = 200
 	// MaxSerial and MaxOffice bound the card serial and the office code (printable
 	// ASCII without space).
-	MaxSerial = 16
+	MaxSerial = 24 // our profile's chip serial has 20 digits (EF 2FE2)
 	MaxOffice = 16
 )
 

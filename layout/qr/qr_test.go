@@ -220,17 +220,22 @@ func TestSignerValidity(t *testing.T) {
 	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 	old := certFor(t, key, "2020–2024", day(2020, 1, 1), day(2024, 12, 31).Add(12*time.Hour))
 	renewed := certFor(t, key, "2025–2030", day(2025, 1, 1).Add(15*time.Hour), day(2030, 1, 1))
+	later := day(2032, 1, 1) // every certificate has expired: only the issue date counts
 	tests := []struct {
 		issue  policy.Date
+		now    time.Time
 		trust  *qr.Trust
 		want   qr.Reason
 		signer string
 	}{
-		{policy.MakeDate(2024, 12, 31), qr.NewTrust(old), qr.ReasonOK, "2020–2024"},
-		{policy.MakeDate(2025, 1, 1), qr.NewTrust(old), qr.ReasonSignerExpired, "2020–2024"},
-		{policy.MakeDate(2025, 1, 1), qr.NewTrust(old, renewed), qr.ReasonOK, "2025–2030"},
-		{policy.MakeDate(2019, 12, 31), qr.NewTrust(old, renewed), qr.ReasonSignerExpired, "2020–2024"},
-		{policy.MakeDate(2031, 1, 1), qr.NewTrust(renewed), qr.ReasonSignerExpired, "2025–2030"},
+		{policy.MakeDate(2024, 12, 31), later, qr.NewTrust(old), qr.ReasonOK, "2020–2024"},
+		{policy.MakeDate(2025, 1, 1), later, qr.NewTrust(old), qr.ReasonSignerExpired, "2020–2024"},
+		{policy.MakeDate(2025, 1, 1), later, qr.NewTrust(old, renewed), qr.ReasonOK, "2025–2030"},
+		{policy.MakeDate(2019, 12, 31), later, qr.NewTrust(old, renewed), qr.ReasonSignerExpired, "2020–2024"},
+		{policy.MakeDate(2031, 1, 1), later, qr.NewTrust(renewed), qr.ReasonSignerExpired, "2025–2030"},
+		// A reprint: the card is older than the certificate, which is valid today.
+		{policy.MakeDate(2019, 12, 31), day(2026, 6, 1), qr.NewTrust(renewed), qr.ReasonOK, "2025–2030"},
+		{policy.MakeDate(2019, 12, 31), day(2026, 6, 1), qr.NewTrust(old), qr.ReasonSignerExpired, "2020–2024"},
 	}
 	for _, tt := range tests {
 		p := samplePayload()
@@ -239,7 +244,7 @@ func TestSignerValidity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := qr.Verify(text, tt.trust)
+		res := qr.VerifyAt(text, tt.trust, tt.now)
 		if res.Reason != tt.want || res.Signer == nil || res.Signer.Subject.CommonName != tt.signer {
 			t.Errorf("issued %s: %+v", tt.issue, res)
 		}

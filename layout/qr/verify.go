@@ -68,7 +68,13 @@ type Result struct {
 // Verify checks a text against trust. The signature is checked before the fields are
 // decoded, so any change to the signed bytes — fields, version byte, key identifier or
 // signature — is Tampered, never a misleading reading. A nil trust trusts nothing.
-func Verify(text string, trust *Trust) Result {
+func Verify(text string, trust *Trust) Result { return VerifyAt(text, trust, time.Now()) }
+
+// VerifyAt is Verify with the moment of verification given: the signer's certificate
+// must have been valid on the code's issue date or be valid at now. The first keeps a
+// card valid after its office's certificate expires; the second lets an office reprint
+// the face of a card issued before its current certificate.
+func VerifyAt(text string, trust *Trust, now time.Time) Result {
 	rec, err := splitText(text)
 	if err != nil {
 		return unreadable(err)
@@ -125,9 +131,9 @@ func Verify(text string, trust *Trust) Result {
 		return res
 	}
 	// Several trusted certificates may hold the key (a renewal): any valid on the issue
-	// date will do.
+	// date, or now, will do.
 	for _, c := range cands {
-		if isP256(c) && validOn(c, p.IssueDate.Time()) {
+		if isP256(c) && (validOn(c, p.IssueDate.Time()) || validAt(c, now)) {
 			res.Verdict, res.Reason, res.Signer = Valid, ReasonOK, c
 			return res
 		}
@@ -140,6 +146,11 @@ func Verify(text string, trust *Trust) Result {
 // at day (UTC): the code carries a date, not a time.
 func validOn(c *x509.Certificate, day time.Time) bool {
 	return !c.NotAfter.Before(day) && c.NotBefore.Before(day.Add(24*time.Hour))
+}
+
+// validAt reports whether the certificate is valid at the moment t.
+func validAt(c *x509.Certificate, t time.Time) bool {
+	return !t.Before(c.NotBefore) && !t.After(c.NotAfter)
 }
 
 func isP256(c *x509.Certificate) bool {
