@@ -69,7 +69,21 @@ var commands = []command{
 	{"dump", (*cli).dumpCard},
 	{"diff", (*cli).diff},
 	{"verify", (*cli).verifyCard},
+	{"verify-qr", (*cli).verifyQR},
 	{"diagnose", (*cli).diagnose},
+	{"issue", (*cli).issue},
+	{"reissue", (*cli).reissue},
+	{"change-insurer", (*cli).changeInsurer},
+	{"recover", (*cli).recoverCard},
+	{"batch", (*cli).batch},
+	{"status", (*cli).status},
+	{"mark", (*cli).mark},
+	{"journal", (*cli).journal},
+	{"key", (*cli).key},
+	{"face", (*cli).face},
+	{"certificate", (*cli).certificateCmd},
+	{"print", (*cli).print},
+	{"calibrate", (*cli).calibrate},
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -115,8 +129,26 @@ func (c *cli) flags(name string) (*flag.FlagSet, *string) {
 }
 
 // parse parses a subcommand's flags and switches language if --lang was given there.
+//
+// Flags may follow the positional arguments (`status ENP --json`), as people type them;
+// "--" ends the flags.
 func (c *cli) parse(fs *flag.FlagSet, lang *string, args []string) bool {
-	if err := fs.Parse(args); err != nil {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...) // everything after "--"
+			break
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
+	}
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
 		return false
 	}
 	if *lang != "" {
@@ -133,15 +165,23 @@ func (c *cli) parse(fs *flag.FlagSet, lang *string, args []string) bool {
 // fail prints err in the user's language with what to do next, and returns its exit code.
 func (c *cli) fail(err error) int {
 	code, key := classify(err)
-	fmt.Fprintln(c.stderr, c.tr.T(key, "error", err.Error()))
+	fmt.Fprintln(c.stderr, c.tr.T(key, "error", c.explain(err)))
 	return code
 }
 
 // classify maps an error to an exit code and the message key that explains it.
 func classify(err error) (int, string) {
+	if code, key, ok := classifyIssuance(err); ok {
+		return code, key
+	}
+	if code, key, ok := classifyLayout(err); ok {
+		return code, key
+	}
 	var de *policy.DecodeError
 	var se *tlv.SyntaxError
 	switch {
+	case errors.Is(err, omscard.ErrVoided):
+		return exitNotOMS, "cli.err.voided"
 	case errors.Is(err, omscard.ErrNotOMSCard):
 		return exitNotOMS, "cli.err.not_oms"
 	case errors.Is(err, pcsc.ErrNoService):
