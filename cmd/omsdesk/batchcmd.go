@@ -26,7 +26,8 @@ func (c *cli) batch(args []string) int {
 	resume := fs.Int64("resume", 0, c.tr.T("issue.flag.resume"))
 	list := fs.Bool("list", false, c.tr.T("issue.flag.list"))
 	reportID := fs.Int64("report", 0, c.tr.T("issue.flag.report"))
-	if !c.parse(fs, lang, args) {
+	today := fs.String("today", "", c.tr.T("cli.flag.today"))
+	if !c.parse(fs, lang, args) || !c.setToday(*today) {
 		return exitUsage
 	}
 	ctx, stop := signalContext()

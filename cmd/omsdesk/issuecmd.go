@@ -159,7 +159,7 @@ func (c *cli) openOffice(ctx context.Context, f *officeFlags) (*office, error) {
 		o.close()
 		return nil, err
 	}
-	o.issuer = &issuance.Issuer{Registry: o.store, Actor: f.actor, Workstation: f.workstation,
+	o.issuer = &issuance.Issuer{Registry: o.store, Actor: f.actor, Workstation: f.workstation, Now: c.now,
 		Sign: func(in *policy.Insurer) error { return signing.SignRecord(o.key, in) }}
 	if !f.json {
 		o.issuer.Progress = c.progress()
@@ -418,7 +418,7 @@ func (c *cli) openOfficeNoKey(ctx context.Context, f *officeFlags) (*office, err
 		o.close()
 		return nil, err
 	}
-	o.issuer = &issuance.Issuer{Registry: o.store, Actor: f.actor, Workstation: f.workstation,
+	o.issuer = &issuance.Issuer{Registry: o.store, Actor: f.actor, Workstation: f.workstation, Now: c.now,
 		Sign: func(*policy.Insurer) error { return errNoKey }}
 	return o, nil
 }

@@ -157,7 +157,7 @@ func generate(n int, seed int64, maxAge int) []byte {
 	return buf.Bytes()
 }
 
-// GeneratePhotos writes the photo files generated registers refer to (small JPEGs,
+// GeneratePhotos writes the photo files generated registers refer to (grey JPEGs of 120×160,
 // photos/000.jpg … under dir).
 func GeneratePhotos(dir string) error {
 	photos := filepath.Join(dir, "photos")
@@ -165,7 +165,7 @@ func GeneratePhotos(dir string) error {
 		return fmt.Errorf("writing generated photos: %w", err)
 	}
 	for i := 0; i < GeneratedPhotos; i++ {
-		img := image.NewGray(image.Rect(0, 0, 24, 32))
+		img := image.NewGray(image.Rect(0, 0, 120, 160)) // the smallest photo issuance accepts
 		for p := range img.Pix {
 			img.Pix[p] = uint8(i + p)
 		}
