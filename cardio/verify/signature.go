@@ -176,9 +176,14 @@ var errNoTrustedIssuer = errors.New("no GOST certificate in the trust store")
 
 // TrustStore holds the certificates a signer's certificate may chain to.
 type TrustStore struct {
-	pool *x509.CertPool
-	gost [][]byte // DER of trusted GOST certificates, which crypto/x509 cannot parse
+	pool  *x509.CertPool
+	certs []*x509.Certificate // what pool holds, for callers that look certificates up by key
+	gost  [][]byte            // DER of trusted GOST certificates, which crypto/x509 cannot parse
 }
+
+// ErrNoCertificates means a trust store would be empty: a verifier with nothing trusted
+// would call every signer unknown, which is never what was meant.
+var ErrNoCertificates = errors.New("no certificates to trust")
 
 // NewTrustStore trusts the given DER or PEM certificates.
 func NewTrustStore(certs ...[]byte) (*TrustStore, error) {
@@ -191,50 +196,80 @@ func NewTrustStore(certs ...[]byte) (*TrustStore, error) {
 	return ts, nil
 }
 
-// LoadTrustStore trusts every certificate file (.pem, .crt, .cer, .der) in dir.
-func LoadTrustStore(dir string) (*TrustStore, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("loading trust store: %w", err)
-	}
+// LoadTrustStore trusts the certificates in the given files and directories. A file may
+// have any name; in a directory the files ending .pem, .crt, .cer or .der are read. PEM
+// blocks other than CERTIFICATE (a private key kept beside its certificate) are skipped.
+func LoadTrustStore(paths ...string) (*TrustStore, error) {
 	ts := &TrustStore{pool: x509.NewCertPool()}
-	n := 0
-	for _, e := range entries {
-		switch strings.ToLower(filepath.Ext(e.Name())) {
-		case ".pem", ".crt", ".cer", ".der":
-		default:
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+	for _, p := range paths {
+		files, err := certificateFiles(p)
 		if err != nil {
 			return nil, fmt.Errorf("loading trust store: %w", err)
 		}
-		if err := ts.add(b); err != nil {
-			return nil, fmt.Errorf("loading trust store %s: %w", e.Name(), err)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("loading trust store: %w", err)
+			}
+			if err := ts.add(b); err != nil {
+				return nil, fmt.Errorf("loading trust store %s: %w", filepath.Base(f), err)
+			}
 		}
-		n++
 	}
-	if n == 0 {
-		return nil, fmt.Errorf("loading trust store: no certificate files in %s", dir)
+	if len(ts.certs) == 0 && len(ts.gost) == 0 {
+		return nil, fmt.Errorf("loading trust store from %s: %w", strings.Join(paths, ", "), ErrNoCertificates)
 	}
 	return ts, nil
 }
 
+// certificateFiles is path itself, or the certificate files in the directory path.
+func certificateFiles(path string) ([]string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return []string{path}, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		switch strings.ToLower(filepath.Ext(e.Name())) {
+		case ".pem", ".crt", ".cer", ".der":
+			if !e.IsDir() {
+				out = append(out, filepath.Join(path, e.Name()))
+			}
+		}
+	}
+	return out, nil
+}
+
+// Certificates returns the trusted X.509 certificates (not the GOST ones, which
+// crypto/x509 cannot represent).
+func (ts *TrustStore) Certificates() []*x509.Certificate {
+	return append([]*x509.Certificate(nil), ts.certs...)
+}
+
 func (ts *TrustStore) add(b []byte) error {
-	rest := b
-	found := false
+	rest, sawPEM := b, false
 	for {
 		var block *pem.Block
 		block, rest = pem.Decode(rest)
 		if block == nil {
 			break
 		}
+		sawPEM = true
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
 		if err := ts.addDER(block.Bytes); err != nil {
 			return err
 		}
-		found = true
 	}
-	if found {
+	if sawPEM {
 		return nil
 	}
 	return ts.addDER(b)
@@ -251,5 +286,6 @@ func (ts *TrustStore) addDER(der []byte) error {
 		return fmt.Errorf("not a certificate: %w", err)
 	}
 	ts.pool.AddCert(c)
+	ts.certs = append(ts.certs, c)
 	return nil
 }

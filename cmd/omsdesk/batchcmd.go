@@ -118,10 +118,16 @@ func (c *cli) runBatch(ctx context.Context, f *officeFlags, id int64) int {
 	defer o.close()
 	o.issuer.Progress = nil // one bar per batch, not per card
 	feed := &readerFeeder{c: c, o: o}
+	tty := isTerminal(c.stderr)
 	rep, err := o.issuer.RunBatch(ctx, id, feed, o.pins, func(done, total, row int) {
-		fmt.Fprintf(c.stderr, "\r%s %s   ", bar(done, total, 30), c.tr.T("issue.batch.progress", "row", fmt.Sprint(row)))
-		if done == total {
-			fmt.Fprintln(c.stderr)
+		line := bar(done, total, 30) + " " + c.tr.T("issue.batch.progress", "row", fmt.Sprint(row))
+		switch {
+		case !tty:
+			fmt.Fprintln(c.stderr, line)
+		case done == total:
+			fmt.Fprintln(c.stderr, "\r"+line)
+		default:
+			fmt.Fprint(c.stderr, "\r"+line+"   ")
 		}
 	})
 	if err != nil && rep == nil {

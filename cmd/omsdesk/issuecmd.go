@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"os/user"
@@ -200,10 +201,15 @@ func (c *cli) card(ctx context.Context, o *office) (*pcsc.Card, error) {
 
 var errReaderNeeded = errors.New("reader must be named")
 
-// progress prints one line per finished workflow step, and a bar for APDU plans.
+// progress prints one line per finished workflow step, and a bar for APDU plans when
+// stderr is a terminal (a log file gets the lines only).
 func (c *cli) progress() func(issuance.Event) {
+	tty := isTerminal(c.stderr)
 	return func(ev issuance.Event) {
 		if ev.Total > 0 {
+			if !tty {
+				return
+			}
 			if ev.Done == ev.Total {
 				fmt.Fprintf(c.stderr, "\r%s\r", strings.Repeat(" ", 60))
 			} else {
@@ -489,4 +495,15 @@ func (c *cli) explain(err error) string {
 		return c.tr.Format("signing.err."+se.Code, se.Params)
 	}
 	return err.Error()
+}
+
+// isTerminal reports whether w is a character device (a terminal), where redrawing a
+// progress bar with \r makes sense.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

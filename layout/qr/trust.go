@@ -2,24 +2,21 @@ package qr
 
 import (
 	"crypto/x509"
-	"encoding/pem"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"omsdesk/cardio/verify"
 )
 
 // ErrNoCertificates is returned by LoadTrust when the paths hold no certificate.
-var ErrNoCertificates = errors.New("no certificates")
+var ErrNoCertificates = verify.ErrNoCertificates
 
 // Trust is the set of issuing-office certificates a verifier trusts. A QR code carries
 // only its signer's key identifier (a certificate would not fit on a card face), so the
 // office certificates themselves must be here; a CA certificate alone does not let a
 // verifier find the key. Every certificate in the set is trusted as it is.
 //
-// cardio/verify.TrustStore cannot be reused for this: it keeps certificates in an
-// x509.CertPool for chain building, which cannot be searched by key.
+// The files are read by cardio/verify's trust store; this type adds the index by key.
 type Trust struct {
 	certs []*x509.Certificate
 	byKey map[KeyID][]*x509.Certificate
@@ -64,91 +61,25 @@ func (t *Trust) Certificates() []*x509.Certificate {
 // ParseTrust trusts the certificates in data: each element is PEM (any number of
 // CERTIFICATE blocks; other blocks are skipped) or one DER certificate.
 func ParseTrust(data ...[]byte) (*Trust, error) {
-	t := NewTrust()
-	for i, b := range data {
-		if err := t.parse(b); err != nil {
-			return nil, fmt.Errorf("parsing trusted certificate %d: %w", i+1, err)
-		}
-	}
-	return t, nil
-}
-
-func (t *Trust) parse(b []byte) error {
-	rest, sawPEM := b, false
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		sawPEM = true
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return err
-		}
-		t.add(c)
-	}
-	if sawPEM {
-		return nil
-	}
-	c, err := x509.ParseCertificate(b)
+	ts, err := verify.NewTrustStore(data...)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("parsing trusted certificates: %w", err)
 	}
-	t.add(c)
-	return nil
+	return NewTrust(ts.Certificates()...), nil
 }
 
-// LoadTrust trusts the certificates in the given files and directories. A file may have
-// any name; in a directory the files ending .pem, .crt, .cer or .der are read (the same
-// rule as cardio/verify.LoadTrustStore), others skipped. No certificate at all is an
-// error wrapping ErrNoCertificates: a verifier with an empty store would call every
+// LoadTrust trusts the certificates in the given files and directories, by the rules of
+// cardio/verify.LoadTrustStore (the technician's trust store). No certificate at all is
+// an error wrapping ErrNoCertificates: a verifier with an empty store would call every
 // code "unknown signer".
 func LoadTrust(paths ...string) (*Trust, error) {
-	t := NewTrust()
-	for _, p := range paths {
-		fi, err := os.Stat(p)
-		if err != nil {
-			return nil, fmt.Errorf("loading trusted certificates: %w", err)
-		}
-		files := []string{p}
-		if fi.IsDir() {
-			if files, err = certFiles(p); err != nil {
-				return nil, fmt.Errorf("loading trusted certificates: %w", err)
-			}
-		}
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				return nil, fmt.Errorf("loading trusted certificates: %w", err)
-			}
-			if err := t.parse(b); err != nil {
-				return nil, fmt.Errorf("loading trusted certificates from %s: %w", f, err)
-			}
-		}
+	ts, err := verify.LoadTrustStore(paths...)
+	if err != nil {
+		return nil, err
 	}
+	t := NewTrust(ts.Certificates()...)
 	if t.Len() == 0 {
 		return nil, fmt.Errorf("loading trusted certificates from %s: %w", strings.Join(paths, ", "), ErrNoCertificates)
 	}
 	return t, nil
-}
-
-func certFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, e := range entries {
-		switch strings.ToLower(filepath.Ext(e.Name())) {
-		case ".pem", ".crt", ".cer", ".der":
-			if !e.IsDir() {
-				out = append(out, filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-	return out, nil
 }
