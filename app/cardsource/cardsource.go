@@ -1,17 +1,16 @@
 // Package cardsource is where the desktop screens get their cards from: a stream of
-// Updates (reader and card state, the policy read) produced in a goroutine of its own,
-// from the PC/SC readers or from the built-in virtual card. It knows nothing of Fyne:
-// screens hand each update to fyne.Do themselves.
+// Updates (reader and card state, the policy read, the card's serial and life cycle)
+// produced in a goroutine of its own, from the PC/SC readers or from the built-in
+// virtual card. It knows nothing of Fyne: screens hand each update to fyne.Do
+// themselves.
 package cardsource
 
 import (
 	"context"
 	"errors"
-	"fmt"
-	"time"
 
+	"omsdesk/cardio"
 	"omsdesk/cardio/omscard"
-	"omsdesk/cardio/pcsc"
 	"omsdesk/cardio/probe"
 	"omsdesk/cardio/vcard"
 )
@@ -30,10 +29,19 @@ const (
 	StateRemoved                // the card left: the screen is cleared
 )
 
+// States lists every state, in declaration order (tests walk it to check translations).
+var States = []State{StateNoService, StateNoReader, StateWaiting, StateReading, StateRead, StateError, StateRemoved}
+
 // Key returns the translation key of the state's name.
 func (s State) Key() string {
 	return [...]string{"app.state.no_service", "app.state.no_reader", "app.state.waiting",
 		"app.state.reading", "app.state.read", "app.state.error", "app.state.removed"}[s]
+}
+
+// Idle reports whether no card is on screen in this state: every personal datum must
+// be gone from the screens then.
+func (s State) Idle() bool {
+	return s == StateNoService || s == StateNoReader || s == StateWaiting || s == StateRemoved
 }
 
 // Update is one change reported by a [CardSource].
@@ -41,8 +49,21 @@ type Update struct {
 	State  State
 	Reader string
 	ATR    []byte
-	Result *omscard.Result // set with StateRead
-	Err    error           // set with StateError
+	// Result is the policy read, set with StateRead. When only the owner record could be
+	// read, Result.Policy has no insurer and Err wraps omscard.ErrInsurerUnreadable.
+	Result *omscard.Result
+	// Details are the card's serial, life cycle and insurer files, read right after a
+	// successful read (nil when the card could not tell them, or for a failed read).
+	// The front desk looks the serial up in the registry; the technician shows the rest.
+	Details *omscard.Details
+	// Err says why the read failed (StateError), why pcscd is unusable
+	// (StateNoService), or what was missing from a partial read (StateRead).
+	Err error
+}
+
+// Partial reports whether the holder was read but the insurer record was not.
+func (u Update) Partial() bool {
+	return u.State == StateRead && u.Result != nil && errors.Is(u.Err, omscard.ErrInsurerUnreadable)
 }
 
 // CardSource produces updates until ctx ends. It calls report from its own goroutine;
@@ -64,104 +85,32 @@ func (v VirtualSource) Run(ctx context.Context, report func(Update)) {
 	if card == nil {
 		card = vcard.Default()
 	}
-	report(Update{State: StateReading, Reader: VirtualReader})
-	res, _, err := probe.ReadTransport(card.Transport(), false, probe.Options{})
-	if err != nil {
-		report(Update{State: StateError, Reader: VirtualReader, ATR: card.ATR(), Err: err})
+	report(Update{State: StateReading, Reader: VirtualReader, ATR: card.ATR()})
+	u := readTransport(card.Transport(), false)
+	u.Reader, u.ATR = VirtualReader, card.ATR()
+	if ctx.Err() != nil {
 		return
 	}
-	report(Update{State: StateRead, Reader: VirtualReader, ATR: card.ATR(), Result: res})
+	report(u)
 	<-ctx.Done()
 }
 
-// PCSCSource follows the PC/SC readers: it reads each card as it is inserted (in the
-// chosen reader, or in any reader when Reader is ""), reports its removal, and survives
-// pcscd restarts and readers being unplugged.
-type PCSCSource struct {
-	Reader string
+// readTransport reads a policy through t and, when that worked, the card's details
+// (one more transaction of about ten APDUs: serial, life cycle, insurer files).
+func readTransport(t cardio.Transport, extended bool) Update {
+	res, _, err := probe.ReadTransport(t, extended, probe.Options{})
+	return finish(t, res, err)
 }
 
-// retryPause is how long to wait before trying pcscd again after it failed.
-const retryPause = time.Second
-
-// Run watches until ctx ends.
-func (s PCSCSource) Run(ctx context.Context, report func(Update)) {
-	for ctx.Err() == nil {
-		err := s.session(ctx, report)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case errors.Is(err, pcsc.ErrNoService):
-			report(Update{State: StateNoService, Err: err})
-		case err != nil:
-			report(Update{State: StateError, Err: err})
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(retryPause):
-		}
+// finish turns a read into an update, reading the details of a card whose holder was
+// read. Details that fail are left out: the policy on screen matters more.
+func finish(t cardio.Transport, res *omscard.Result, err error) Update {
+	if res == nil || res.Policy == nil {
+		return Update{State: StateError, Err: err}
 	}
-}
-
-// session is one connection to pcscd: it ends when pcscd goes away.
-func (s PCSCSource) session(ctx context.Context, report func(Update)) error {
-	pc, err := pcsc.Establish()
-	if err != nil {
-		return err
+	u := Update{State: StateRead, Result: res, Err: err}
+	if d, derr := omscard.ReadDetails(t); derr == nil {
+		u.Details = d
 	}
-	defer pc.Release()
-	events, err := pc.Watch(ctx)
-	if err != nil {
-		return err
-	}
-	readers := map[string]bool{}
-	current := "" // the reader whose card is on screen
-	idle := func() {
-		if len(readers) == 0 {
-			report(Update{State: StateNoReader})
-		} else {
-			report(Update{State: StateWaiting})
-		}
-	}
-	idle()
-	for ev := range events {
-		if s.Reader != "" && ev.Reader != s.Reader {
-			continue
-		}
-		switch ev.Kind {
-		case pcsc.ReaderAdded:
-			readers[ev.Reader] = true
-			if current == "" {
-				idle()
-			}
-		case pcsc.ReaderRemoved:
-			delete(readers, ev.Reader)
-			if ev.Reader == current {
-				current = ""
-				report(Update{State: StateRemoved, Reader: ev.Reader})
-			}
-			if current == "" {
-				idle()
-			}
-		case pcsc.CardInserted:
-			report(Update{State: StateReading, Reader: ev.Reader, ATR: ev.ATR})
-			out := probe.Read(pc, ev.Reader, probe.Options{})
-			if out.IsOMS() {
-				current = ev.Reader
-				report(Update{State: StateRead, Reader: ev.Reader, ATR: out.ATR, Result: out.Result})
-			} else {
-				report(Update{State: StateError, Reader: ev.Reader, ATR: out.ATR, Err: out.Err})
-			}
-		case pcsc.CardRemoved:
-			if ev.Reader == current || current == "" {
-				current = ""
-				report(Update{State: StateRemoved, Reader: ev.Reader})
-				idle()
-			}
-		}
-	}
-	if err := pc.Err(); err != nil {
-		return fmt.Errorf("watching readers: %w", err)
-	}
-	return nil
+	return u
 }
