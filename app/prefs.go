@@ -1,8 +1,7 @@
 package app
 
 import (
-	"os"
-	"path/filepath"
+	regsqlite "omsdesk/cardio/registry/sqlite"
 
 	"fyne.io/fyne/v2"
 )
@@ -81,20 +80,6 @@ func (s Settings) RegistryPath() string {
 	return DefaultRegistryPath()
 }
 
-// DefaultRegistryPath is where the registry lives unless the preferences say otherwise:
-// $OMSDESK_REGISTRY, else $XDG_DATA_HOME/omsdesk/registry.db (~/.local/share/… when
-// XDG_DATA_HOME is unset) — the same file the omsdesk CLI uses by default.
-func DefaultRegistryPath() string {
-	if p := os.Getenv("OMSDESK_REGISTRY"); p != "" {
-		return p
-	}
-	dir := os.Getenv("XDG_DATA_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "registry.db"
-		}
-		dir = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(dir, "omsdesk", "registry.db")
-}
+// DefaultRegistryPath is where the registry lives unless the preferences say otherwise
+// — the same file the omsdesk CLI uses by default.
+func DefaultRegistryPath() string { return regsqlite.DefaultPath() }

@@ -46,7 +46,7 @@ type officeFlags struct {
 
 func (c *cli) officeFlagSet(fs *flag.FlagSet, withCard bool) *officeFlags {
 	f := &officeFlags{}
-	fs.StringVar(&f.registry, "registry", defaultRegistry(), c.tr.T("issue.flag.registry"))
+	fs.StringVar(&f.registry, "registry", regsqlite.DefaultPath(), c.tr.T("issue.flag.registry"))
 	fs.BoolVar(&f.json, "json", false, c.tr.T("issue.flag.json"))
 	if !withCard {
 		return f
@@ -60,22 +60,6 @@ func (c *cli) officeFlagSet(fs *flag.FlagSet, withCard bool) *officeFlags {
 	fs.StringVar(&f.holderPINFile, "holder-pin-file", "", c.tr.T("issue.flag.holder_pin_file"))
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, c.tr.T("issue.flag.timeout"))
 	return f
-}
-
-// defaultRegistry is $XDG_DATA_HOME/omsdesk/registry.db (~/.local/share/… by default).
-func defaultRegistry() string {
-	if p := os.Getenv("OMSDESK_REGISTRY"); p != "" {
-		return p
-	}
-	dir := os.Getenv("XDG_DATA_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "registry.db"
-		}
-		dir = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(dir, "omsdesk", "registry.db")
 }
 
 func currentUser() string {
@@ -136,32 +120,24 @@ func (o *office) close() {
 	}
 }
 
-// openOffice opens everything an issuance command needs and says what is missing.
+// openOffice opens everything an issuance command needs — registry, reader, signing key
+// — and says what is missing.
 func (c *cli) openOffice(ctx context.Context, f *officeFlags) (*office, error) {
-	o := &office{flags: f}
-	var err error
-	if o.pins, err = f.pins(); err != nil {
-		return nil, err
-	}
 	if f.key == "" {
 		return nil, errNoKey
 	}
+	o, err := c.openOfficeNoKey(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	if o.key, err = signing.Open(f.key); err != nil {
+		o.close()
 		return nil, err
 	}
 	if o.key.DevelopmentOnly {
 		fmt.Fprintln(c.stderr, c.tr.T("signing.warn.development_only", "spec", o.key.Spec))
 	}
-	if o.store, err = c.openRegistry(ctx, f.registry); err != nil {
-		o.close()
-		return nil, err
-	}
-	if o.pc, err = pcsc.Establish(); err != nil {
-		o.close()
-		return nil, err
-	}
-	o.issuer = &issuance.Issuer{Registry: o.store, Actor: f.actor, Workstation: f.workstation, Now: c.now,
-		Sign: func(in *policy.Insurer) error { return signing.SignRecord(o.key, in) }}
+	o.issuer.Sign = func(in *policy.Insurer) error { return signing.SignRecord(o.key, in) }
 	if !f.json {
 		o.issuer.Progress = c.progress()
 	}
@@ -410,7 +386,8 @@ func (c *cli) recoverCard(args []string) int {
 	return exitOK
 }
 
-// openOfficeNoKey is openOffice for commands that write no signed data.
+// openOfficeNoKey opens the registry and the reader, for commands that write no signed
+// data; its issuer refuses to sign.
 func (c *cli) openOfficeNoKey(ctx context.Context, f *officeFlags) (*office, error) {
 	o := &office{flags: f}
 	var err error

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -136,4 +138,22 @@ func notFound(err error) error {
 		return registry.ErrNotFound
 	}
 	return err
+}
+
+// DefaultPath is where an office's registry lives unless told otherwise, the same for
+// the command line and the desktop application: $OMSDESK_REGISTRY, else
+// $XDG_DATA_HOME/omsdesk/registry.db (~/.local/share/… when XDG_DATA_HOME is unset).
+func DefaultPath() string {
+	if p := os.Getenv("OMSDESK_REGISTRY"); p != "" {
+		return p
+	}
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "registry.db"
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "omsdesk", "registry.db")
 }
