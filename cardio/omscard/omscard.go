@@ -153,7 +153,7 @@ func selectOwnerDF(c *apdu.Client) (viaRoot bool, err error) {
 	err = c.SelectByName(DFRoot)
 	switch {
 	case errors.Is(err, apdu.ErrSelectedFileTerminated):
-		return false, fmt.Errorf("%w: %w", ErrVoided, err)
+		return false, fmt.Errorf("%w (%w): %w", ErrNotOMSCard, ErrVoided, err)
 	case err == nil:
 		viaRoot = true
 	case !isNotHere(err):

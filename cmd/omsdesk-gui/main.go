@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
@@ -30,6 +31,7 @@ import (
 const appID = "ru.omsdesk.desk"
 
 func main() {
+	trace := newTracer(time.Now()) // nil unless OMSDESK_GUI_TRACE=1 (trace.go)
 	virtual := flag.Bool("virtual", false, "start with the built-in virtual card instead of PC/SC readers / встроенная виртуальная карта вместо считывателей")
 	reader := flag.String("reader", "", "follow only this reader for this run (default: the preferences) / только этот считыватель")
 	lang := flag.String("lang", "", "ru or en for this run (default: the preferences, then the locale) / язык: ru или en")
@@ -67,7 +69,7 @@ func main() {
 
 	front := frontdesk.New(frontdesk.Deps{
 		Tr: tr, Registry: reg, Window: w, Printer: prn.name, Print: prn.certificate,
-		LargeText: settings.LargeText,
+		LargeText: settings.LargeText, Background: trace.background(),
 	})
 	issue := issuing.New(issuing.Deps{
 		Tr: tr, Window: w, Issuer: iss.issuer,
@@ -91,7 +93,7 @@ func main() {
 
 	shell := app.NewShell(a, app.Config{
 		Tr: tr, Prefs: a.Preferences(), Window: w,
-		Modes:        []app.Mode{front, issue, tech},
+		Modes:        []app.Mode{trace.mode(front), issue, tech},
 		Reader:       followed,
 		StartVirtual: *virtual,
 		Printers:     prn.list,
@@ -100,8 +102,10 @@ func main() {
 		},
 	})
 	cs.shell = shell
+	trace.watch(w)
 	iss.cards = cs
 	shell.Start()
 	w.SetMaster()
+	trace.mark("ui-built")
 	w.ShowAndRun()
 }
