@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"omsdesk/cardio"
 	"os"
 	"os/signal"
 	"os/user"
@@ -246,23 +247,13 @@ func (c *cli) issueWith(name string, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	ctx, stop := signalContext()
-	defer stop()
-	o, err := c.openOffice(ctx, f)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer o.close()
-	card, err := c.card(ctx, o)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer card.Disconnect(false)
-	res, err := o.issuer.Issue(ctx, card, issuance.Request{Policy: p, Reason: r, OldCardSerial: *old, PINs: o.pins})
-	if err != nil {
-		return c.fail(err)
-	}
-	return c.printIssued(f, res, r)
+	return c.withCard(f, c.openOffice, func(ctx context.Context, o *office, card cardio.Transport) int {
+		res, err := o.issuer.Issue(ctx, card, issuance.Request{Policy: p, Reason: r, OldCardSerial: *old, PINs: o.pins})
+		if err != nil {
+			return c.fail(err)
+		}
+		return c.printIssued(f, res, r)
+	})
 }
 
 func (c *cli) printIssued(f *officeFlags, res *issuance.Result, r issuance.Reason) int {
@@ -335,23 +326,13 @@ func (c *cli) changeInsurer(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	ctx, stop := signalContext()
-	defer stop()
-	o, err := c.openOffice(ctx, f)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer o.close()
-	card, err := c.card(ctx, o)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer card.Disconnect(false)
-	res, err := o.issuer.ChangeInsurer(ctx, card, issuance.InsurerChange{OGRN: *ogrn, OKATO: *okato, Start: d, PINs: o.pins})
-	if err != nil {
-		return c.fail(err)
-	}
-	return c.printIssued(f, res, issuance.ReasonInsurerChange)
+	return c.withCard(f, c.openOffice, func(ctx context.Context, o *office, card cardio.Transport) int {
+		res, err := o.issuer.ChangeInsurer(ctx, card, issuance.InsurerChange{OGRN: *ogrn, OKATO: *okato, Start: d, PINs: o.pins})
+		if err != nil {
+			return c.fail(err)
+		}
+		return c.printIssued(f, res, issuance.ReasonInsurerChange)
+	})
 }
 
 // recoverCard wipes (or, with --void, terminates) an incomplete personalisation.
@@ -362,28 +343,18 @@ func (c *cli) recoverCard(args []string) int {
 	if !c.parse(fs, lang, args) {
 		return exitUsage
 	}
-	ctx, stop := signalContext()
-	defer stop()
-	o, err := c.openOfficeNoKey(ctx, f)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer o.close()
-	card, err := c.card(ctx, o)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer card.Disconnect(false)
-	serial, err := o.issuer.Recover(ctx, card, o.pins, *void)
-	if err != nil {
-		return c.fail(err)
-	}
-	key := "issue.recovered"
-	if *void {
-		key = "issue.voided"
-	}
-	fmt.Fprintln(c.stdout, c.tr.T(key, "serial", serial))
-	return exitOK
+	return c.withCard(f, c.openOfficeNoKey, func(ctx context.Context, o *office, card cardio.Transport) int {
+		serial, err := o.issuer.Recover(ctx, card, o.pins, *void)
+		if err != nil {
+			return c.fail(err)
+		}
+		key := "issue.recovered"
+		if *void {
+			key = "issue.voided"
+		}
+		fmt.Fprintln(c.stdout, c.tr.T(key, "serial", serial))
+		return exitOK
+	})
 }
 
 // openOfficeNoKey opens the registry and the reader, for commands that write no signed
@@ -483,4 +454,23 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// withCard opens the office (registry, reader, key as open requires), waits for the card
+// in its reader and runs job on it; everything is closed afterwards.
+func (c *cli) withCard(f *officeFlags, open func(context.Context, *officeFlags) (*office, error),
+	job func(context.Context, *office, cardio.Transport) int) int {
+	ctx, stop := signalContext()
+	defer stop()
+	o, err := open(ctx, f)
+	if err != nil {
+		return c.fail(err)
+	}
+	defer o.close()
+	card, err := c.card(ctx, o)
+	if err != nil {
+		return c.fail(err)
+	}
+	defer card.Disconnect(false)
+	return job(ctx, o, card)
 }
