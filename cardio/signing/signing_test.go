@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"omsdesk/cardio/dump"
 	"omsdesk/cardio/policy"
@@ -23,7 +24,9 @@ import (
 	"omsdesk/cardio/verify"
 )
 
-var today = policy.MakeDate(2026, 11, 25)
+// today is the real date: the certificates these tests generate start now, and a fixed
+// day would make them "not yet valid" once the calendar passes it.
+var today = policy.DateOf(time.Now().UTC())
 
 // open opens a spec and closes the key when the test ends.
 func open(t testing.TB, spec string) *signing.Key {
