@@ -31,6 +31,15 @@ type Mode interface {
 	ApplyCard(u cardsource.Update)
 }
 
+// Showable is implemented by modes that want to know whether they are on screen: the
+// technician's desk reads a card again in full only when someone looks at it, rather
+// than for every patient at the front desk.
+type Showable interface {
+	// SetShown is called on the UI goroutine when the mode comes on screen (true) or
+	// leaves it (false); at start every mode not on screen is told false.
+	SetShown(shown bool)
+}
+
 // Config is what the shell is built from. Tr, Prefs and Modes are required.
 type Config struct {
 	Tr    *i18n.Catalog
@@ -62,8 +71,10 @@ type Shell struct {
 	tr  *i18n.Catalog
 	win fyne.Window
 
-	tabs *container.AppTabs
-	bar  *statusBar
+	tabs  *container.AppTabs
+	pages []*fyne.Container // the tabs' contents; a mode's screen joins its page when first shown
+	shown int               // the index of the mode on screen
+	bar   *statusBar
 
 	reader  string // the reader chosen ("" automatic)
 	virtual bool   // the built-in virtual card is the source
@@ -95,15 +106,30 @@ func NewShell(a fyne.App, cfg Config) *Shell {
 	}
 	s.win.SetTitle(s.tr.T("app.title"))
 
-	s.tabs = container.NewAppTabs()
-	for _, m := range cfg.Modes {
-		s.tabs.Append(container.NewTabItem(m.Title(), m.Object()))
+	// Only the mode on screen is attached to its tab at start; the others join their
+	// tabs when first selected. The tabs measure every attached page for their minimum
+	// size, and measuring the hidden desks' texts (shaping every label and button) cost
+	// some 100 ms before the first frame.
+	first := max(s.modeIndex(cfg.Prefs.String(PrefMode)), 0)
+	items := make([]*container.TabItem, len(cfg.Modes))
+	s.pages = make([]*fyne.Container, len(cfg.Modes))
+	for i, m := range cfg.Modes {
+		s.pages[i] = container.NewStack()
+		items[i] = container.NewTabItem(m.Title(), s.pages[i])
 	}
-	if i := s.modeIndex(cfg.Prefs.String(PrefMode)); i >= 0 {
-		s.tabs.SelectIndex(i)
+	s.attach(first)
+	s.tabs = container.NewAppTabs(items...)
+	s.tabs.SelectIndex(first)
+	s.shown = first
+	for i := range cfg.Modes {
+		s.setShown(i, i == first)
 	}
 	s.tabs.OnSelected = func(*container.TabItem) {
-		if i := s.tabs.SelectedIndex(); i >= 0 && i < len(cfg.Modes) {
+		if i := s.tabs.SelectedIndex(); i >= 0 && i < len(cfg.Modes) && i != s.shown {
+			s.attach(i)
+			s.setShown(s.shown, false)
+			s.shown = i
+			s.setShown(i, true)
 			cfg.Prefs.SetString(PrefMode, cfg.Modes[i].ID())
 		}
 	}
@@ -114,6 +140,20 @@ func NewShell(a fyne.App, cfg Config) *Shell {
 	s.bar.refreshReaders()
 	s.Apply(cardsource.Update{State: cardsource.StateWaiting, Reader: s.reader})
 	return s
+}
+
+// attach puts mode i's screen into its tab page, once.
+func (s *Shell) attach(i int) {
+	if p := s.pages[i]; len(p.Objects) == 0 {
+		p.Add(s.cfg.Modes[i].Object())
+	}
+}
+
+// setShown tells mode i, if it wants to know, whether it is on screen.
+func (s *Shell) setShown(i int, shown bool) {
+	if m, ok := s.cfg.Modes[i].(Showable); ok {
+		m.SetShown(shown)
+	}
 }
 
 func (s *Shell) modeIndex(id string) int {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,15 +20,22 @@ import (
 	"omsdesk/assets/i18n"
 )
 
-// fakeMode records the updates it is given.
+// fakeMode records the updates it is given, how often its screen was asked for and
+// what the shell said about its visibility.
 type fakeMode struct {
 	id      string
 	updates []cardsource.Update
+	objects int
+	shown   []bool
 }
 
-func (m *fakeMode) ID() string                    { return m.id }
-func (m *fakeMode) Title() string                 { return "title " + m.id }
-func (m *fakeMode) Object() fyne.CanvasObject     { return widget.NewLabel("body " + m.id) }
+func (m *fakeMode) ID() string    { return m.id }
+func (m *fakeMode) Title() string { return "title " + m.id }
+func (m *fakeMode) Object() fyne.CanvasObject {
+	m.objects++
+	return widget.NewLabel("body " + m.id)
+}
+func (m *fakeMode) SetShown(shown bool)           { m.shown = append(m.shown, shown) }
 func (m *fakeMode) ApplyCard(u cardsource.Update) { m.updates = append(m.updates, u) }
 func (m *fakeMode) last() cardsource.State        { return m.updates[len(m.updates)-1].State }
 
@@ -207,6 +215,41 @@ func TestTabsRememberTheMode(t *testing.T) {
 	if again.shell.Mode() != "technician" {
 		t.Errorf("restart opens %q", again.shell.Mode())
 	}
+}
+
+// Only the desk on screen is attached at start (the tabs measure every attached page
+// before the first frame); the others join when first selected, once, and each mode
+// is told whether it is on screen.
+func TestHiddenModesJoinWhenFirstShown(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(PrefMode, "issuance")
+	f := newFixture(t, a, i18n.English, "")
+	if f.modes[0].objects != 0 || f.modes[1].objects != 1 || f.modes[2].objects != 0 {
+		t.Fatalf("screens built at start %d %d %d, want only the issuance desk's", f.modes[0].objects, f.modes[1].objects, f.modes[2].objects)
+	}
+	if len(f.shell.pages[0].Objects) != 0 || len(f.shell.pages[2].Objects) != 0 || !strings.Contains(texts(f.shell.tabs), "body issuance") {
+		t.Fatalf("tabs at start show %q", texts(f.shell.tabs))
+	}
+	wantShown := func(when string, want ...[]bool) {
+		t.Helper()
+		for i, m := range f.modes {
+			if fmt.Sprint(m.shown) != fmt.Sprint(want[i]) {
+				t.Errorf("%s: mode %s was told shown=%v, want %v", when, m.id, m.shown, want[i])
+			}
+		}
+	}
+	wantShown("at start", []bool{false}, []bool{true}, []bool{false})
+
+	f.shell.ShowMode("technician")
+	f.shell.ShowMode("issuance")
+	f.shell.ShowMode("technician")
+	if f.modes[2].objects != 1 || f.modes[1].objects != 1 || f.modes[0].objects != 0 {
+		t.Fatalf("screens built %d %d %d times, want 0 1 1", f.modes[0].objects, f.modes[1].objects, f.modes[2].objects)
+	}
+	if len(f.shell.pages[2].Objects) != 1 || !strings.Contains(texts(f.shell.tabs), "body technician") {
+		t.Fatalf("the technician's tab shows %q", texts(f.shell.tabs))
+	}
+	wantShown("after switching", []bool{false}, []bool{true, false, true, false}, []bool{false, true, false, true})
 }
 
 func TestReaderSelector(t *testing.T) {

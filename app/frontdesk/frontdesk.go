@@ -105,9 +105,11 @@ type Screen struct {
 	print    *widget.Button
 	printOff *widget.Label
 	message  *widget.Label
-	visits   *fyne.Container
-	logWidth *canvas.Rectangle // holds the visit log's width
-	visitsNo *widget.Label
+	visits   *widget.List
+	// visitLines are the visit log's lines, newest first; the list draws the visible ones.
+	visitLines []string
+	logWidth   *canvas.Rectangle // holds the visit log's width
+	visitsNo   *widget.Label
 }
 
 // shown is the card on screen.
@@ -200,14 +202,15 @@ func (s *Screen) build() {
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
 
-	s.visits = container.NewVBox()
+	s.visits = newVisitList(&s.visitLines)
 	s.visitsNo = widget.NewLabel("")
 	s.visitsNo.Importance = widget.LowImportance
 	s.visitsNo.Wrapping = fyne.TextWrapWord
 	visitPanel := container.NewBorder(
-		widget.NewLabelWithStyle(s.tr.T("frontdesk.visits.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		nil, nil, nil,
-		container.NewVScroll(container.NewVBox(s.visitsNo, s.visits)))
+		container.NewVBox(
+			widget.NewLabelWithStyle(s.tr.T("frontdesk.visits.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			s.visitsNo),
+		nil, nil, nil, s.visits)
 
 	top := container.NewVBox(s.verdict, s.reason, s.note, widget.NewSeparator())
 	person := container.NewBorder(s.name, nil, container.NewVBox(s.photo), nil, container.NewVScroll(form))

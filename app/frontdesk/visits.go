@@ -2,9 +2,9 @@ package frontdesk
 
 import (
 	"context"
-	"slices"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"omsdesk/cardio/policy"
@@ -34,7 +34,6 @@ func (s *Screen) loadVisits() {
 // number masked but for its last four digits (MaskENP), and the verdict. Names are left
 // out: the log stays on screen between patients, and the next patient can see it.
 func (s *Screen) showVisits(visits []registry.Visit, err error) {
-	s.visits.RemoveAll()
 	switch {
 	case s.d.Registry == nil:
 		s.visitsNo.SetText(s.tr.T("frontdesk.visits.no_registry"))
@@ -45,22 +44,36 @@ func (s *Screen) showVisits(visits []registry.Visit, err error) {
 	default:
 		s.visitsNo.SetText(s.tr.T("frontdesk.visits.count", "count", itoa(len(visits))))
 	}
-	visits = slices.Clone(visits)
-	slices.Reverse(visits)
-	for i, v := range visits {
-		if i == maxVisitLines {
-			break
-		}
+	lines := make([]string, 0, min(len(visits), maxVisitLines))
+	for i := len(visits) - 1; i >= 0 && len(lines) < maxVisitLines; i-- {
+		v := visits[i]
 		verdict := s.tr.T("frontdesk.verdict." + v.Verdict)
 		if !s.tr.Has("frontdesk.verdict." + v.Verdict) {
 			verdict = v.Verdict // written by another program: show the code as stored
 		}
-		line := widget.NewLabel(s.tr.T("frontdesk.visits.line", "time", v.At.Local().Format("15:04"),
+		lines = append(lines, s.tr.T("frontdesk.visits.line", "time", v.At.Local().Format("15:04"),
 			"enp", MaskENP(v.ENP), "verdict", verdict))
-		line.TextStyle.Monospace = true
-		s.visits.Add(line)
 	}
+	s.visitLines = lines
 	s.visits.Refresh()
+}
+
+// newVisitList is the visit log: a list that makes widgets only for the lines in
+// view and reuses them as the log grows. (Rebuilding one label per line at every read
+// made a front desk that ran all day keep allocating.)
+func newVisitList(lines *[]string) *widget.List {
+	return widget.NewList(
+		func() int { return len(*lines) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.TextStyle.Monospace = true
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(*lines) {
+				o.(*widget.Label).SetText((*lines)[i])
+			}
+		})
 }
 
 func itoa(n int) string {

@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"omsdesk/app/cardsource"
 	"omsdesk/assets/i18n"
@@ -60,7 +63,7 @@ func TestVisitLogSQLite(t *testing.T) {
 	if got := s.visitsNo.Text; got != s.tr.T("frontdesk.visits.count", "count", "2") {
 		t.Errorf("log header %q", got)
 	}
-	log := texts(s.visits)
+	log := visitLog(t, s)
 	lines := strings.Split(strings.TrimSpace(log), "\n")
 	want := []string{
 		"10:35  ••••••••••••0127  " + s.tr.T("frontdesk.verdict.valid"),
@@ -76,7 +79,7 @@ func TestVisitLogSQLite(t *testing.T) {
 
 	// A new screen (the program restarted) shows the same log.
 	again, _ := newScreen(t, i18n.English, Deps{Registry: st})
-	if got := texts(again.visits); got != log {
+	if got := visitLog(t, again); got != log {
 		t.Errorf("reloaded log\n%s\nwant\n%s", got, log)
 	}
 }
@@ -85,11 +88,68 @@ func TestVisitLogWithoutRegistry(t *testing.T) {
 	test.NewTempApp(t)
 	s, _ := newScreen(t, i18n.Russian, Deps{})
 	s.ApplyCard(readUpdate(samplePolicy(), testSerial))
-	if s.visitsNo.Text != s.tr.T("frontdesk.visits.no_registry") || len(s.visits.Objects) != 0 {
-		t.Errorf("log without a registry: %q, %d lines", s.visitsNo.Text, len(s.visits.Objects))
+	if s.visitsNo.Text != s.tr.T("frontdesk.visits.no_registry") || s.visits.Length() != 0 {
+		t.Errorf("log without a registry: %q, %d lines", s.visitsNo.Text, s.visits.Length())
 	}
 	f, _ := newScreen(t, i18n.Russian, Deps{Registry: &fakeRegistry{fail: true}})
 	if f.visitsNo.Text != f.tr.T("frontdesk.visits.unavailable") {
 		t.Errorf("log of a failing registry: %q", f.visitsNo.Text)
 	}
+}
+
+// visitLog is the visit log as the list draws it: every line, each through the list's
+// own row widget.
+func visitLog(t *testing.T, s *Screen) string {
+	t.Helper()
+	var b strings.Builder
+	for i := range s.visits.Length() {
+		row := s.visits.CreateItem()
+		s.visits.UpdateItem(i, row)
+		b.WriteString(row.(*widget.Label).Text + "\n")
+	}
+	return b.String()
+}
+
+// A day of reads does not make a widget per line: the list reuses its rows.
+func TestVisitLogReusesRows(t *testing.T) {
+	test.NewTempApp(t)
+	reg := &fakeRegistry{}
+	s, w := newScreen(t, i18n.English, Deps{Registry: reg})
+	w.Resize(fyne.NewSize(1100, 700))
+	for range 60 {
+		s.ApplyCard(readUpdate(samplePolicy(), ""))
+		s.ApplyCard(cardsource.Update{State: cardsource.StateRemoved})
+	}
+	if s.visits.Length() != 60 {
+		t.Fatalf("%d lines in the log, want 60", s.visits.Length())
+	}
+	rows := 0
+	for _, o := range test.WidgetRenderer(s.visits).Objects() {
+		if c, ok := o.(*container.Scroll); ok {
+			rows = countLabels(c.Content)
+		}
+	}
+	if rows == 0 || rows >= 60 {
+		t.Fatalf("the list holds %d row widgets for 60 lines in a 700-point window", rows)
+	}
+}
+
+func countLabels(o fyne.CanvasObject) int {
+	switch o := o.(type) {
+	case *widget.Label:
+		return 1
+	case *fyne.Container:
+		n := 0
+		for _, c := range o.Objects {
+			n += countLabels(c)
+		}
+		return n
+	case fyne.Widget:
+		n := 0
+		for _, c := range test.WidgetRenderer(o).Objects() {
+			n += countLabels(c)
+		}
+		return n
+	}
+	return 0
 }

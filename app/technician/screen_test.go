@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"unicode"
 
@@ -94,6 +95,42 @@ func TestCardRemovedKeepsTheLastRead(t *testing.T) {
 	assertHas(t, "fields", texts(f.s.v.fieldsTab), "«5001234567890127»")
 	if f.s.v.saveDump.Disabled() {
 		t.Error("the last read cannot be saved after the card left")
+	}
+}
+
+// While another desk is on screen a card is not read a second time; the technician's
+// read happens when the desk comes on screen, and only if the card is still there.
+func TestHiddenDeskReadsWhenShown(t *testing.T) {
+	var reads atomic.Int32
+	f := newFixture(t, i18n.English, func(d *Deps) {
+		read := d.ReadCard
+		d.ReadCard = func(ctx context.Context, reader string) (*CardRead, error) {
+			reads.Add(1)
+			return read(ctx, reader)
+		}
+	})
+	f.s.SetShown(false)
+	f.insert(t)
+	if n := reads.Load(); n != 0 {
+		t.Fatalf("the hidden desk read the card %d times", n)
+	}
+	assertLacks(t, "fields", texts(f.s.v.fieldsTab), "5001234567890127")
+
+	f.s.SetShown(true)
+	f.s.jobs.Wait()
+	if n := reads.Load(); n != 1 {
+		t.Fatalf("shown: %d reads, want 1", n)
+	}
+	assertHas(t, "fields", texts(f.s.v.fieldsTab), "«5001234567890127»")
+
+	// A card that came and went while the desk was hidden is not read when it shows.
+	f.s.SetShown(false)
+	f.insert(t)
+	f.s.ApplyCard(cardsource.Update{State: cardsource.StateRemoved, Reader: cardsource.VirtualReader})
+	f.s.SetShown(true)
+	f.s.jobs.Wait()
+	if n := reads.Load(); n != 1 {
+		t.Fatalf("a card gone before the desk showed was read: %d reads", n)
 	}
 }
 

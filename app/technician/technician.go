@@ -113,6 +113,11 @@ type Screen struct {
 	known     *atr.KnownList
 	knownErr  error
 
+	// hidden is set while another desk is on screen (SetShown); a card read then waits
+	// in pending, and is read again in full only when the technician looks.
+	hidden  bool
+	pending *cardsource.Update
+
 	// jobs counts background work not yet on screen (tests wait on it).
 	jobs sync.WaitGroup
 }
@@ -131,6 +136,17 @@ func New(d Deps) *Screen {
 	return s
 }
 
+// SetShown is told by the shell whether the desk is on screen. A card read while it was
+// hidden, and still in the reader, is read in full when the desk comes on screen.
+func (s *Screen) SetShown(shown bool) {
+	s.hidden = !shown
+	if shown && s.pending != nil {
+		u := *s.pending
+		s.pending = nil
+		s.ApplyCard(u)
+	}
+}
+
 // ID names the mode in preferences.
 func (s *Screen) ID() string { return "technician" }
 
@@ -144,7 +160,19 @@ func (s *Screen) Object() fyne.CanvasObject { return s.v.root }
 // details (Deps.ReadCard) in the background; a card that could not be read shows its
 // ATR and the reason; a removed card leaves its last read on screen, marked as such,
 // so the technician can still save it.
+//
+// While the desk is hidden a read or failed card is only remembered: every patient at
+// the front desk would otherwise cost a second full read of the card.
 func (s *Screen) ApplyCard(u cardsource.Update) {
+	if s.hidden {
+		switch u.State {
+		case cardsource.StateRead, cardsource.StateError:
+			s.pending = &u
+			return
+		default:
+			s.pending = nil // the card it was is gone or being replaced
+		}
+	}
 	switch u.State {
 	case cardsource.StateRead:
 		s.reader = u.Reader
