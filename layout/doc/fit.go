@@ -2,6 +2,7 @@ package doc
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -38,6 +39,28 @@ const ellipsis = "…"
 // resort, with as many lines as the box holds and the last one cut with "…". No line is ever wider than the box, and no line lies below
 // it (a box too low even for one line at MinSize gets that one line, centred).
 func (fs *FontSet) FitText(s TextSpec) Item {
+	fs.fitMu.Lock()
+	it, ok := fs.fitted[s]
+	fs.fitMu.Unlock()
+	if !ok {
+		it = fs.fitText(s)
+		fs.fitMu.Lock()
+		if fs.fitted == nil || len(fs.fitted) >= maxFitted {
+			fs.fitted = make(map[TextSpec]Item)
+		}
+		fs.fitted[s] = it
+		fs.fitMu.Unlock()
+	}
+	// The caller owns what it gets: its own lines and colour, never the memo's.
+	it.Lines = slices.Clone(it.Lines)
+	if it.Color != nil {
+		c := *it.Color
+		it.Color = &c
+	}
+	return it
+}
+
+func (fs *FontSet) fitText(s TextSpec) Item {
 	face := fs.Face(s.Bold)
 	text := Clean(s.Text)
 	minSize := s.MinSize

@@ -32,7 +32,17 @@ type Face struct {
 // FontSet is the regular and bold face.
 type FontSet struct {
 	Regular, Bold *Face
+
+	// fitted remembers FitText's answers: a batch lays out the same labels, headings
+	// and notes on every page, and fitting them again was a sixth of a certificate's
+	// time. Bounded by maxFitted; safe for concurrent use.
+	fitMu  sync.Mutex
+	fitted map[TextSpec]Item
 }
+
+// maxFitted bounds FontSet.fitted; past it the memo starts afresh, so a stream of
+// unique texts (holders' names) costs memory for at most this many entries.
+const maxFitted = 4096
 
 var (
 	fontsOnce sync.Once

@@ -9,8 +9,6 @@
 // its own advance widths and no kerning), so what was measured is what is drawn.
 package doc
 
-import qrcode "github.com/skip2/go-qrcode"
-
 // Kind names what an Item draws.
 type Kind string
 
@@ -119,8 +117,8 @@ type Item struct {
 // item read back from JSON has no matrix; it is encoded again from QRText.
 func (it *Item) QRBitmap() [][]bool {
 	if it.qr == nil && it.QRText != "" {
-		if q, err := qrcode.New(it.QRText, qrcode.Medium); err == nil {
-			it.qr = q.Bitmap()
+		if bm, err := qrBitmap(it.QRText); err == nil {
+			it.qr = bm
 		}
 	}
 	return it.qr
