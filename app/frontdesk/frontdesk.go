@@ -93,7 +93,13 @@ type Screen struct {
 	large    bool
 	preview  dialog.Dialog
 
-	root     *container.ThemeOverride
+	root *fyne.Container // holds body, or body inside scaled once large text was on
+	body fyne.CanvasObject
+	// scaled is the large-text theme over body, made the first time large text is
+	// switched on. Fyne parses every font again for each theme-override scope (its font
+	// cache is per scope), which cost ~70 ms and some MiB at start when every front desk
+	// had one at scale 1.
+	scaled   *container.ThemeOverride
 	verdict  *canvas.Text
 	reason   *widget.Label
 	note     *widget.Label
@@ -174,7 +180,9 @@ func (s *Screen) build() {
 	s.name.Wrapping = fyne.TextWrapWord
 	s.name.Selectable = true
 
-	form := container.New(layout.NewFormLayout())
+	// The rows are gathered first and laid out once: adding them one by one laid the
+	// form out (measuring every label) after each.
+	cells := make([]fyne.CanvasObject, 0, 2*len(rows))
 	for _, k := range rows {
 		v := widget.NewLabel("")
 		s.values[k] = v
@@ -189,9 +197,10 @@ func (s *Screen) build() {
 			s.reveal = widget.NewButtonWithIcon(s.tr.T("frontdesk.snils.reveal"), theme.VisibilityIcon(), s.onReveal)
 			value = container.NewHBox(v, s.reveal)
 		}
-		form.Add(widget.NewLabelWithStyle(capitalize(s.tr.T("frontdesk.field."+k)), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
-		form.Add(value)
+		cells = append(cells, widget.NewLabelWithStyle(capitalize(s.tr.T("frontdesk.field."+k)), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
+			value)
 	}
+	form := container.New(layout.NewFormLayout(), cells...)
 
 	s.print = widget.NewButtonWithIcon(s.tr.T("frontdesk.print"), theme.DocumentPrintIcon(), s.onPrint)
 	s.printOff = widget.NewLabel("")
@@ -221,7 +230,8 @@ func (s *Screen) build() {
 	s.logWidth = canvas.NewRectangle(color.Transparent)
 	body := container.NewBorder(nil, nil, nil,
 		container.NewHBox(widget.NewSeparator(), container.NewStack(s.logWidth, visitPanel)), main)
-	s.root = container.NewThemeOverride(body, scaledTheme{factor: 1})
+	s.body = body
+	s.root = container.NewStack(body)
 }
 
 // SetLargeText switches the large-text layout on or off: every text of the screen
@@ -234,9 +244,18 @@ func (s *Screen) SetLargeText(on bool) {
 		f = LargeTextFactor
 		s.verdict.TextSize = verdictSizeLarge
 	}
-	s.root.Theme = scaledTheme{factor: f}
 	s.photo.SetMinSize(fyne.NewSize(150*f, 200*f))
 	s.logWidth.SetMinSize(fyne.NewSize(visitPanelWidth*f, 0))
+	switch {
+	case on && s.scaled == nil:
+		s.scaled = container.NewThemeOverride(s.body, scaledTheme{factor: f})
+		s.root.Objects = []fyne.CanvasObject{s.scaled}
+	case s.scaled != nil:
+		// Once overridden, the body keeps a theme of ours: back to scale 1 it is the
+		// same override at factor 1 (Fyne cannot take an override off again).
+		s.scaled.Theme = scaledTheme{factor: f}
+		s.scaled.Refresh()
+	}
 	s.root.Refresh()
 	s.verdict.Refresh()
 }

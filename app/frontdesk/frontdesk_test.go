@@ -279,25 +279,28 @@ func TestCopyENP(t *testing.T) {
 func TestLargeText(t *testing.T) {
 	test.NewTempApp(t)
 	s, _ := newScreen(t, i18n.Russian, Deps{})
-	base := s.root.Theme.Size(theme.SizeNameText)
+	if s.scaled != nil || s.textScale() != 1 {
+		t.Fatal("a theme override at start without large text")
+	}
 	small := s.verdict.TextSize
 	s.SetLargeText(true)
-	if !s.LargeText() {
-		t.Fatal("large text not reported")
+	if !s.LargeText() || s.textScale() != LargeTextFactor {
+		t.Fatalf("large text: reported %v, scale %v", s.LargeText(), s.textScale())
 	}
-	if got := s.root.Theme.Size(theme.SizeNameText); got != base*LargeTextFactor {
+	base := theme.Current().Size(theme.SizeNameText)
+	if got := s.scaled.Theme.Size(theme.SizeNameText); got != base*LargeTextFactor {
 		t.Errorf("large text size %v, want %v", got, base*LargeTextFactor)
 	}
 	if s.verdict.TextSize <= small {
 		t.Errorf("verdict size %v not above %v", s.verdict.TextSize, small)
 	}
 	s.SetLargeText(false)
-	if got := s.root.Theme.Size(theme.SizeNameText); got != base {
+	if got := s.scaled.Theme.Size(theme.SizeNameText); got != base || s.textScale() != 1 {
 		t.Errorf("normal text size %v, want %v", got, base)
 	}
 	// Deps.LargeText starts in the large layout.
 	l, _ := newScreen(t, i18n.Russian, Deps{LargeText: true})
-	if !l.LargeText() || l.root.Theme.Size(theme.SizeNameText) != base*LargeTextFactor {
+	if !l.LargeText() || l.textScale() != LargeTextFactor {
 		t.Error("Deps.LargeText ignored")
 	}
 }

@@ -150,3 +150,11 @@ func newScreen(t *testing.T, lang string, d Deps) (*Screen, fyne.Window) {
 }
 
 func registryDay(t time.Time) policy.Date { return policy.DateOf(t) }
+
+// textScale is the factor the screen's texts are drawn at.
+func (s *Screen) textScale() float32 {
+	if s.scaled == nil {
+		return 1
+	}
+	return s.scaled.Theme.(scaledTheme).factor
+}

